@@ -1,0 +1,56 @@
+# Two commands set everything up on a fresh machine:
+#   make site   build the site from source/ into site/
+#   make test   run every test (installs Debian's chromium when missing and run as root)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
+
+.PHONY: site generate check serve test lint unit chromium bundle bench clean
+
+site: $(RUNTIME)
+	$(BIN)/python -m builder build
+
+generate: $(RUNTIME)
+	$(BIN)/python -m builder generate
+
+check: $(RUNTIME)
+	$(BIN)/python -m builder check
+
+serve: $(RUNTIME)
+	$(BIN)/python -m builder generate
+	$(BIN)/mkdocs serve
+
+test: $(DEV) chromium lint
+	$(BIN)/python -m pytest
+
+lint: $(DEV)
+	$(BIN)/ruff check builder tests
+	$(BIN)/ruff format --check builder tests
+	$(BIN)/mypy
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(RUNTIME): requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(DEV): requirements-dev.lock $(RUNTIME)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+# Browser tests use Debian's chromium (Playwright cannot download browsers here).
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf site build dist docs/index.md docs/articles docs/archive docs/tags docs/search

@@ -1,0 +1,87 @@
+"""Arabic text normalisation for matching, sorting and search.
+
+Normalisation is for *comparing* text, never for display: the author's hamza,
+diacritics and spelling are always shown as written.
+
+The rules (shared with the search client, see ``builder/search``):
+
+* NFKC, so presentation forms (``ﻻ``, ``ﺍ``) become ordinary letters;
+* remove tatweel (U+0640);
+* remove harakat and Quranic marks: U+064B–U+065F, U+0670, U+0610–U+061A,
+  U+06D6–U+06ED;
+* unify alef forms ``آ أ إ ٱ`` → ``ا``; ``ى`` → ``ي``; ``ة`` → ``ه``;
+* Persian/Urdu letter forms ``ی ک ۀ ە`` → ``ي ك ه ه``;
+* every decimal digit (Arabic-Indic, Extended Arabic-Indic, …) → ASCII ``0–9``;
+* drop invisible format characters (ZWJ, ZWNJ, LRM, RLM, ALM, bidi embeddings
+  and isolates, BOM).
+
+``ؤ`` and ``ئ`` are kept as they are: they carry the hamza on a seat that
+changes the word (``مسؤول`` / ``مسئول`` is the only common variation and is rare
+enough not to pay for false matches such as ``سؤال`` / ``سوال``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+TATWEEL = "\u0640"
+
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed]")
+# Zero-width and bidi format characters that change nothing a reader should match on.
+INVISIBLE_CHARS = (
+    "\u200b\u200c\u200d\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\u2060\u00ad"
+)
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+_LETTER_MAP = str.maketrans(
+    {
+        "آ": "ا",
+        "أ": "ا",
+        "إ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ة": "ه",
+        "ی": "ي",
+        "ې": "ي",
+        "ک": "ك",
+        "ۀ": "ه",
+        "ە": "ه",
+        TATWEEL: None,
+    }
+)
+
+
+def ascii_digits(text: str) -> str:
+    """Replace every Unicode decimal digit with its ASCII digit."""
+    if text.isascii():
+        return text
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def strip_invisible(text: str) -> str:
+    """Remove zero-width and bidirectional-control characters."""
+    return _INVISIBLE.sub("", text)
+
+
+def normalize(text: str) -> str:
+    """Fold ``text`` into the form used to compare Arabic words.
+
+    Idempotent: ``normalize(normalize(s)) == normalize(s)``.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    text = strip_invisible(text)
+    text = _MARKS.sub("", text)
+    text = text.translate(_LETTER_MAP)
+    text = ascii_digits(text)
+    # NFKC again: removing marks can expose sequences that compose differently.
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+_ARTICLE_PREFIX = re.compile(r"^ال(?=\w{2,})")
+
+
+def sort_key(text: str) -> tuple[str, str]:
+    """Key for Arabic alphabetical order: ignores the article ``ال``, hamza forms
+    and diacritics, and falls back to the text itself so the order is total."""
+    folded = normalize(text).strip()
+    return (_ARTICLE_PREFIX.sub("", folded), text)

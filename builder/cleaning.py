@@ -1,0 +1,164 @@
+"""Cleaning: scraped article text in, tidy Markdown body out.
+
+A pure function of its input and the boilerplate rules. The author's words are
+kept exactly (hamza, diacritics, spelling); only layout junk goes:
+
+* Unicode NFC; zero-width and bidi-control characters removed;
+* lines holding only spaces or no-break spaces become paragraph breaks, and runs
+  of white space inside a line collapse to one space;
+* site boilerplate (comment forms, share bars, "اقرأ أيضا" link lines) is
+  dropped, by the phrases in ``data/boilerplate.yml``;
+* a short line with no sentence-ending punctuation, standing between two
+  paragraphs, is a subheading and becomes ``## …``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from builder.arabic import normalize, strip_invisible
+from builder.errors import ConfigError
+
+BOILERPLATE_FILE = Path(__file__).parent / "data" / "boilerplate.yml"
+MAX_PREFIX_LINE_WORDS = 20
+MAX_SUBHEADING_WORDS = 8
+MAX_SUBHEADING_CHARS = 60
+
+_SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_EDGE_PUNCTUATION = " \t.:،,؛;!?؟*-–—_|«»\"'()[]"
+_SENTENCE_END = tuple('.!?؟:؛;…»"”)')
+# Markdown block starts that must never be mistaken for a subheading.
+_MARKDOWN_BLOCK = re.compile(r"^(#|>|[-*+]\s|\d+[.)]\s|\||```|~~~|<|!\[|\[)")
+
+
+@dataclass(frozen=True)
+class BoilerplateRules:
+    drop_lines: frozenset[str]
+    drop_prefixes: tuple[str, ...]
+    tail_markers: frozenset[str]
+
+
+def _match_form(line: str) -> str:
+    """The form boilerplate is compared in: normalised, punctuation trimmed."""
+    return _SPACES.sub(" ", normalize(line)).strip(_EDGE_PUNCTUATION)
+
+
+def parse_rules(data: object, origin: str) -> BoilerplateRules:
+    """Validate the boilerplate data file; every problem is reported at once."""
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: expected a mapping with drop_lines, drop_prefixes, tail_markers")
+    errors: list[str] = []
+    lists: dict[str, list[str]] = {}
+    for key in ("drop_lines", "drop_prefixes", "tail_markers"):
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            errors.append(f"{origin}: '{key}' must be a list of non-empty phrases")
+            value = []
+        lists[key] = value
+    unknown = sorted(set(data) - set(lists))
+    if unknown:
+        errors.append(f"{origin}: unknown keys {', '.join(unknown)}")
+    if errors:
+        raise ConfigError("\n".join(errors))
+    return BoilerplateRules(
+        drop_lines=frozenset(_match_form(v) for v in lists["drop_lines"]),
+        drop_prefixes=tuple(_match_form(v) for v in lists["drop_prefixes"]),
+        tail_markers=frozenset(_match_form(v) for v in lists["tail_markers"]),
+    )
+
+
+@cache
+def default_rules() -> BoilerplateRules:
+    with BOILERPLATE_FILE.open(encoding="utf-8") as handle:
+        return parse_rules(yaml.safe_load(handle), str(BOILERPLATE_FILE))
+
+
+def tidy_line(line: str) -> str:
+    """NFC, invisible characters gone, white space collapsed and trimmed."""
+    return _SPACES.sub(" ", strip_invisible(unicodedata.normalize("NFC", line))).strip()
+
+
+def is_boilerplate(line: str, rules: BoilerplateRules) -> bool:
+    form = _match_form(line)
+    if not form:
+        return False
+    if form in rules.drop_lines:
+        return True
+    return len(form.split()) <= MAX_PREFIX_LINE_WORDS and form.startswith(rules.drop_prefixes)
+
+
+def _paragraphs(text: str, *, line_is_paragraph: bool) -> list[str]:
+    """Split into paragraphs. Plain text from scrapers puts one paragraph per line;
+    Markdown joins consecutive lines into one paragraph."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    in_fence = False
+    for raw in text.split("\n"):
+        line = tidy_line(raw) if not in_fence else raw.rstrip()
+        if line.startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if not line and not in_fence:
+            if current:
+                paragraphs.append("\n".join(current))
+                current = []
+            continue
+        current.append(line)
+        if line_is_paragraph and not in_fence:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return paragraphs
+
+
+def _drop_boilerplate(paragraphs: list[str], rules: BoilerplateRules) -> list[str]:
+    kept: list[str] = []
+    half = len(paragraphs) // 2
+    for index, paragraph in enumerate(paragraphs):
+        lines = paragraph.split("\n")
+        if index >= half and len(lines) == 1 and _match_form(lines[0]) in rules.tail_markers:
+            break  # a comment form or footer: nothing after it belongs to the article
+        lines = [line for line in lines if not is_boilerplate(line, rules)]
+        if lines:
+            kept.append("\n".join(lines))
+    return kept
+
+
+def looks_like_subheading(paragraph: str) -> bool:
+    """A short single line with no sentence-ending punctuation."""
+    if "\n" in paragraph or _MARKDOWN_BLOCK.match(paragraph):
+        return False
+    if len(paragraph) > MAX_SUBHEADING_CHARS or len(paragraph.split()) > MAX_SUBHEADING_WORDS:
+        return False
+    return not paragraph.endswith(_SENTENCE_END) and any(ch.isalpha() for ch in paragraph)
+
+
+def _mark_subheadings(paragraphs: list[str]) -> list[str]:
+    marked = list(paragraphs)
+    for index in range(1, len(paragraphs) - 1):
+        if (
+            looks_like_subheading(paragraphs[index])
+            and not looks_like_subheading(paragraphs[index - 1])
+            and not looks_like_subheading(paragraphs[index + 1])
+        ):
+            marked[index] = "## " + paragraphs[index]
+    return marked
+
+
+def clean_body(text: str, rules: BoilerplateRules | None = None, *, plain_text: bool = True) -> str:
+    """Clean an article body. ``plain_text`` is True for ``.txt`` sources (one
+    paragraph per line) and False for Markdown (blank lines separate paragraphs).
+
+    Idempotent: cleaning a cleaned body changes nothing.
+    """
+    rules = rules or default_rules()
+    paragraphs = _paragraphs(text, line_is_paragraph=plain_text)
+    paragraphs = _drop_boilerplate(paragraphs, rules)
+    paragraphs = _mark_subheadings(paragraphs)
+    return "\n\n".join(paragraphs)

@@ -1,0 +1,182 @@
+"""Command line: a thin layer over the pipeline.
+
+Exit codes: 0 success, 1 when any input was rejected (or the site build
+failed), 2 on usage or configuration errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from builder import __version__
+from builder.config import load_site_config
+from builder.errors import BuilderError, ConfigError
+from builder.model import Severity
+from builder.pipeline import Collected, collect, render_site, report_for, tty_progress
+from builder.publish import PublishOptions, build_site
+from builder.report import DEFAULT_REPORT_PATH, format_rejections, write_report
+from builder.writer import write_files
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+class _Output:
+    def __init__(self, quiet: bool, verbose: bool) -> None:
+        self.quiet, self.verbose = quiet, verbose
+
+    def info(self, message: str) -> None:
+        if not self.quiet:
+            print(message)
+
+    def detail(self, message: str) -> None:
+        if self.verbose:
+            print(message)
+
+    def error(self, message: str) -> None:
+        print(message, file=sys.stderr)
+
+
+def _add_common(parser: argparse.ArgumentParser, *, writes_docs: bool, builds_site: bool) -> None:
+    parser.add_argument(
+        "--source", type=Path, default=Path("source"), metavar="DIR", help="folder of source articles (default: source)"
+    )
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path("mkdocs.yml"),
+        metavar="FILE",
+        help="MkDocs configuration (default: mkdocs.yml)",
+    )
+    if writes_docs:
+        parser.add_argument(
+            "--docs-dir",
+            type=Path,
+            default=Path("docs"),
+            metavar="DIR",
+            help="MkDocs docs folder to generate into (default: docs)",
+        )
+        parser.add_argument(
+            "--report",
+            type=Path,
+            default=DEFAULT_REPORT_PATH,
+            metavar="FILE",
+            help=f"where to write the JSON build report (default: {DEFAULT_REPORT_PATH})",
+        )
+        parser.add_argument(
+            "--drafts",
+            action="store_true",
+            help="preview: include drafts and embargoed articles (never for publication)",
+        )
+    if builds_site:
+        parser.add_argument(
+            "--site-dir",
+            type=Path,
+            default=Path("site"),
+            metavar="DIR",
+            help="where the built site goes (default: site)",
+        )
+        parser.add_argument(
+            "--dirty", action="store_true", help="let MkDocs rebuild only changed pages (faster, for previews)"
+        )
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings (unknown front-matter keys) as rejections"
+    )
+    volume = parser.add_mutually_exclusive_group()
+    volume.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    volume.add_argument("-v", "--verbose", action="store_true", help="print every warning and file")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m builder",
+        description="Build the Arabic briefing archive: source/ articles → docs/ Markdown → site/.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    build = commands.add_parser(
+        "build",
+        help="generate docs/ and build the site with MkDocs (strict)",
+        description="Generate the Markdown pages into docs/, then run MkDocs in strict mode into the site folder.",
+    )
+    _add_common(build, writes_docs=True, builds_site=True)
+    generate = commands.add_parser(
+        "generate",
+        help="generate the Markdown pages into docs/ only",
+        description="Generate the Markdown pages into docs/ (no MkDocs run).",
+    )
+    _add_common(generate, writes_docs=True, builds_site=False)
+    check = commands.add_parser(
+        "check",
+        help="validate the sources, print every problem, write nothing",
+        description="Validate every source file and print every problem. "
+        "Unknown front-matter keys are errors here. Writes nothing.",
+    )
+    _add_common(check, writes_docs=False, builds_site=False)
+    return parser
+
+
+def _print_problems(out: _Output, collected: Collected, *, every_problem: bool) -> None:
+    """``check`` lists every problem on its own line; builds list one line per
+    rejected file and count the warnings unless asked for them."""
+    warnings = [p for p in collected.problems if p.severity is Severity.WARNING]
+    if every_problem:
+        for problem in collected.problems:
+            out.error(str(problem))
+        return
+    for line in format_rejections(collected.rejections):
+        out.error(line)
+    for problem in warnings:
+        if out.verbose:
+            out.error(str(problem))
+    if warnings and not out.verbose:
+        out.info(f"{len(warnings)} warnings (run with -v to list them, or see the report)")
+
+
+def _run(args: argparse.Namespace, out: _Output) -> int:
+    if not args.source.is_dir():
+        raise ConfigError(f"source folder not found: {args.source} (use --source DIR)")
+    load_site_config(args.config)  # every configuration error at once, before any work
+    checking = args.command == "check"
+    collected = collect(
+        args.source,
+        unknown_keys_are_errors=checking or args.strict,
+        include_drafts=getattr(args, "drafts", False),
+        progress=None if out.quiet else tty_progress(),
+    )
+    _print_problems(out, collected, every_problem=checking)
+    if checking:
+        out.info(
+            f"checked {collected.inputs} files: {len(collected.articles)} ok, {len(collected.rejections)} rejected"
+        )
+        return EXIT_REJECTED if collected.rejections else EXIT_OK
+
+    stats = write_files(args.docs_dir, render_site(collected.articles))
+    file_stats = {"written": stats.written, "unchanged": stats.unchanged, "removed": stats.removed}
+    out.detail(f"docs: {stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed")
+    report = report_for(collected, file_stats)
+    write_report(report, args.report)
+    if args.command == "build":
+        build_site(PublishOptions(args.config, args.docs_dir, args.site_dir, dirty=args.dirty))
+        out.info(f"site built in {args.site_dir}")
+    out.info(report.summary())
+    out.detail(f"report: {args.report}")
+    return EXIT_REJECTED if collected.rejections else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    out = _Output(args.quiet, args.verbose)
+    try:
+        return _run(args, out)
+    except ConfigError as exc:
+        out.error(f"error: {exc}")
+        return EXIT_USAGE
+    except BuilderError as exc:
+        out.error(f"error: {exc}")
+        return EXIT_REJECTED
+    except KeyboardInterrupt:
+        out.error("interrupted")
+        return 130

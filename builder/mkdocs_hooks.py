@@ -1,0 +1,140 @@
+"""MkDocs hooks (listed in mkdocs.yml): the last line of defence for content.
+
+Every page's HTML is passed through nh3 (Ammonia) with an allow-list of the
+elements and attributes our Markdown and generated pages use. Whatever slipped
+past the escaping in ``builder.safety`` (a ``<script>``, an ``onerror=``, a
+``javascript:`` URL) is removed here before MkDocs puts it in the theme.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import nh3
+
+from builder.safety import is_local_url
+
+_TEXT = {
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "code",
+    "em",
+    "strong",
+    "b",
+    "i",
+    "u",
+    "s",
+    "del",
+    "ins",
+    "sub",
+    "sup",
+    "small",
+    "mark",
+    "abbr",
+    "q",
+    "cite",
+    "span",
+    "div",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "th",
+    "td",
+    "caption",
+    "a",
+    "img",
+    "figure",
+    "figcaption",
+    "nav",
+    "time",
+    "section",
+    "article",
+    "details",
+    "summary",
+}
+_SVG = {"svg", "g", "rect", "line", "text", "title", "desc", "path", "circle", "polyline", "tspan"}
+_GLOBAL_ATTRIBUTES = {"id", "class", "title", "dir", "lang", "role"}
+_ATTRIBUTES = {
+    "*": _GLOBAL_ATTRIBUTES,
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "loading"},
+    "time": {"datetime"},
+    "th": {"colspan", "rowspan", "align"},
+    "td": {"colspan", "rowspan", "align"},
+    "ol": {"start"},
+    "svg": {
+        "viewbox",
+        "viewBox",
+        "width",
+        "height",
+        "xmlns",
+        "preserveaspectratio",
+        "preserveAspectRatio",
+        "focusable",
+    },
+    "rect": {"x", "y", "width", "height", "rx", "fill"},
+    "line": {"x1", "y1", "x2", "y2", "stroke", "stroke-width"},
+    "text": {"x", "y", "text-anchor", "font-size", "fill", "direction", "dominant-baseline"},
+    "tspan": {"x", "y", "dx", "dy"},
+    "path": {"d", "fill", "stroke", "stroke-width"},
+    "circle": {"cx", "cy", "r", "fill"},
+    "polyline": {"points", "fill", "stroke", "stroke-width"},
+    "g": {"transform", "fill"},
+}
+
+
+def _no_remote_images(element: str, attribute: str, value: str) -> str | None:
+    """Images must come from the site itself: no request may leave it."""
+    if element == "img" and attribute == "src" and not is_local_url(value):
+        return None
+    return value
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=_TEXT | _SVG,
+        attributes=_ATTRIBUTES,
+        generic_attribute_prefixes={"aria-", "data-"},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        attribute_filter=_no_remote_images,
+    )
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    return sanitize(html)
+
+
+def with_document_direction(output: str) -> str:
+    """Material sets ``dir="rtl"`` on ``<body>`` only; readers' tools (and the
+    browser's own UI such as scroll bars and form controls) look at ``<html>``."""
+    return output.replace('<html lang="ar" class="no-js">', '<html lang="ar" dir="rtl" class="no-js">', 1)
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    return with_document_direction(output)
+
+
+def on_post_template(output_content: str, template_name: str, config: Any) -> str:
+    if template_name.endswith(".html"):
+        return with_document_direction(output_content)
+    return output_content

@@ -1,0 +1,214 @@
+"""The pipeline: read → clean → model → tag → relate → render → write → publish.
+
+``collect`` turns the source folder into articles and rejections (no output),
+``generate`` renders every page as plain data and writes what changed into
+``docs/``, and ``build`` then publishes the site with MkDocs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from builder.archive import build_archive, neighbours
+from builder.cleaning import BoilerplateRules, default_rules
+from builder.errors import SourceError
+from builder.model import Article, GeneratedFile, Problem, Rejection, Severity
+from builder.modeling import model_article
+from builder.readers import read_file
+from builder.render import ArticleContext, render_archive, render_article, render_home
+from builder.report import BuildReport
+
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path
+    relative: str  # posix, relative to the source folder: how the report names it
+
+
+@dataclass(frozen=True)
+class Collected:
+    """Everything read from the source folder, before any output."""
+
+    inputs: int
+    articles: tuple[Article, ...]  # published
+    withheld: tuple[tuple[Article, str], ...]
+    ignored: tuple[tuple[str, str], ...]
+    rejections: tuple[Rejection, ...]
+    problems: tuple[Problem, ...]
+
+
+def discover(source_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]], list[Rejection]]:
+    """Every file under ``source_dir``, in a stable order. Hidden files are
+    ignored (and reported); links that lead outside the folder are refused."""
+    root = source_dir.resolve()
+    files: list[SourceFile] = []
+    ignored: list[tuple[str, str]] = []
+    rejections: list[Rejection] = []
+    for directory, subdirs, names in os.walk(source_dir, followlinks=False):
+        subdirs.sort()
+        here = Path(directory)
+        for name in sorted(names) + sorted(d for d in subdirs if (here / d).is_symlink()):
+            path = here / name
+            relative = path.relative_to(source_dir).as_posix()
+            if any(part.startswith(".") for part in Path(relative).parts):
+                ignored.append((relative, "hidden file"))
+                continue
+            if path.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    rejections.append(Rejection(relative, "symbolic link pointing outside the source folder"))
+                    continue
+                if target.is_dir():
+                    ignored.append((relative, "link to a folder inside the source folder (read there)"))
+                    continue
+            files.append(SourceFile(path, relative))
+        subdirs[:] = [d for d in subdirs if not d.startswith(".") and not (here / d).is_symlink()]
+    return files, ignored, rejections
+
+
+def load_article(
+    file: SourceFile, rules: BoilerplateRules, *, unknown_keys_are_errors: bool = False
+) -> tuple[Article | None, tuple[Problem, ...]]:
+    """Read, clean and model one file. Never raises for bad input."""
+    try:
+        raw = read_file(file.path, file.relative)
+    except SourceError as exc:
+        return None, (Problem(exc.path, exc.message, Severity.ERROR, exc.line),)
+    return model_article(raw, rules, unknown_keys_are_errors=unknown_keys_are_errors)
+
+
+def _rejection(problems: Sequence[Problem]) -> Rejection:
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    return Rejection(errors[0].path, "; ".join(p.message for p in errors), errors[0].line)
+
+
+def _slug_conflicts(articles: Sequence[Article]) -> tuple[list[Article], list[Rejection]]:
+    """Two files claiming one address: both are refused, each naming the other."""
+    by_slug: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        by_slug[article.slug.casefold()].append(article)
+    kept: list[Article] = []
+    rejections: list[Rejection] = []
+    for claimants in by_slug.values():
+        if len(claimants) == 1:
+            kept.append(claimants[0])
+            continue
+        for article in claimants:
+            others = ", ".join(a.source_path for a in claimants if a is not article)
+            rejections.append(
+                Rejection(
+                    article.source_path,
+                    f"address articles/{article.slug}/ is also claimed by {others}; "
+                    "give one of them a different 'slug:' (or rename the file)",
+                )
+            )
+    return kept, rejections
+
+
+def withheld_reason(article: Article, now: dt.datetime) -> str | None:
+    if article.draft:
+        return "draft"
+    embargo = article.publish_after
+    if embargo is not None:
+        moment = embargo if embargo.tzinfo else embargo.replace(tzinfo=dt.UTC)
+        if moment > now:
+            return f"embargoed until {embargo.isoformat()}"
+    return None
+
+
+def collect(
+    source_dir: Path,
+    *,
+    rules: BoilerplateRules | None = None,
+    unknown_keys_are_errors: bool = False,
+    include_drafts: bool = False,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> Collected:
+    rules = rules or default_rules()
+    now = now or dt.datetime.now(dt.UTC)
+    files, ignored, refused = discover(source_dir)
+    rejections = list(refused)
+    articles: list[Article] = []
+    problems: list[Problem] = []
+    for index, file in enumerate(files, 1):
+        if progress:
+            progress("reading", index, len(files))
+        article, found = load_article(file, rules, unknown_keys_are_errors=unknown_keys_are_errors)
+        problems.extend(found)
+        if article is None:
+            rejections.append(_rejection(found))
+        else:
+            articles.append(article)
+    articles, conflicts = _slug_conflicts(articles)
+    rejections.extend(conflicts)
+    # Rejections found outside a file's own reading still appear as problems, so
+    # that `check` lists them like every other.
+    problems.extend(Problem(r.source_path, r.reason, Severity.ERROR, r.line) for r in [*refused, *conflicts])
+    published: list[Article] = []
+    withheld: list[tuple[Article, str]] = []
+    for article in sorted(articles, key=lambda a: a.sort_key):
+        reason = None if include_drafts else withheld_reason(article, now)
+        if reason:
+            withheld.append((article, reason))
+        else:
+            published.append(article)
+    for article in published:
+        if article.date is None:
+            problems.append(
+                Problem(article.source_path, "no date: listed under 'بلا تاريخ' in the archive", Severity.WARNING)
+            )
+    return Collected(
+        inputs=len(files) + len(ignored) + len(refused),
+        articles=tuple(published),
+        withheld=tuple(withheld),
+        ignored=tuple(ignored),
+        rejections=tuple(sorted(rejections, key=lambda r: r.source_path)),
+        problems=tuple(problems),
+    )
+
+
+def render_site(articles: Sequence[Article]) -> list[GeneratedFile]:
+    """Every generated page, as plain data. Pure."""
+    archive = build_archive(articles)
+    around = neighbours(articles)
+    files: list[GeneratedFile] = []
+    for article in articles:
+        older, newer = around.get(article.slug, (None, None))
+        files.append(render_article(article, ArticleContext(body=article.body, older=older, newer=newer)))
+    files.append(render_home(articles, archive))
+    files.extend(render_archive(archive))
+    return files
+
+
+def report_for(collected: Collected, file_stats: dict[str, int] | None = None) -> BuildReport:
+    return BuildReport(
+        inputs=collected.inputs,
+        pages=collected.articles,
+        rejections=collected.rejections,
+        withheld=collected.withheld,
+        ignored=collected.ignored,
+        problems=collected.problems,
+        files=file_stats or {},
+    )
+
+
+def tty_progress() -> Progress | None:
+    """A one-line counter on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            end = "\n" if done == total else ""
+            print(f"\r{stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show

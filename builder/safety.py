@@ -1,0 +1,73 @@
+"""Untrusted text to inert Markdown.
+
+Article bodies and metadata come from sites we do not control. Two layers keep
+them inert (documented in the README):
+
+1. Here, before rendering: plain text is escaped so that no character of it is
+   Markdown or HTML syntax; Markdown bodies keep their Markdown, but raw HTML is
+   escaped (``<`` → ``&lt;`` outside code) and link or image targets with a
+   scheme other than http, https or mailto are replaced by ``#``.
+2. After rendering, an MkDocs hook passes every page's HTML through nh3
+   (the Ammonia sanitizer) with an allow-list (``builder/mkdocs_hooks.py``).
+"""
+
+from __future__ import annotations
+
+import re
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!{}~])")
+_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+_CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
+_SCHEME = re.compile(r"^\s*<?\s*([a-zA-Z][a-zA-Z0-9+.\-]*)\s*:")
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
+_INLINE_TARGET = re.compile(r"(\]\()([^)\s]*)")
+_REFERENCE_TARGET = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
+
+
+def escape_markdown(text: str) -> str:
+    """Make plain text render exactly as written, never as Markdown or HTML."""
+    text = text.replace("&", "&amp;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return "\n".join(_LINE_START.sub(r"\1\\\2", line) for line in text.split("\n"))
+
+
+def is_safe_url(url: str) -> bool:
+    """Relative URLs and http(s)/mailto ones are safe; javascript:, data:, vbscript:… are not."""
+    # Browsers ignore control characters and white space inside a scheme: "java\tscript:".
+    squeezed = re.sub(r"[\x00-\x20\x7f]+", "", url)
+    match = _SCHEME.match(squeezed)
+    return match is None or match.group(1).lower() in SAFE_SCHEMES
+
+
+def _defang_target(match: re.Match[str]) -> str:
+    target = match.group(2)
+    return match.group(1) + (target if is_safe_url(target) else "#")
+
+
+def is_local_url(url: str) -> bool:
+    """A URL inside the site: no scheme, no host (``//host/x`` is remote too)."""
+    return _SCHEME.match(re.sub(r"[\x00-\x20\x7f]+", "", url)) is None and not url.lstrip().startswith("//")
+
+
+def _image(match: re.Match[str]) -> str:
+    """Only images stored in the site are shown: a remote image would make every
+    reader's browser call a host we do not control. Others become a link."""
+    alt, target = match.group(1), match.group(2)
+    if target and is_local_url(target):
+        return match.group(0)
+    if target and is_safe_url(target):
+        return f"[صورة: {alt or 'بلا وصف'}]({target})"
+    return alt
+
+
+def neutralize_markdown(markdown: str) -> str:
+    """Keep Markdown formatting but make raw HTML, remote images and dangerous
+    links inert."""
+    parts = _CODE.split(markdown)
+    for index in range(0, len(parts), 2):  # even parts are outside code
+        part = _IMAGE.sub(_image, parts[index].replace("<", "&lt;"))
+        part = _INLINE_TARGET.sub(_defang_target, part)
+        parts[index] = _REFERENCE_TARGET.sub(_defang_target, part)
+    return "".join(parts)

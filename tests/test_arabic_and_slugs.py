@@ -1,0 +1,73 @@
+"""Arabic normalisation and slugs: the traps English-only tools ignore."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder.arabic import normalize, sort_key
+from builder.slugs import MAX_SLUG_LENGTH, slugify
+
+
+@pytest.mark.parametrize(
+    ("written", "folded"),
+    [
+        ("أحمد", "احمد"),
+        ("إسرائيل", "اسرائيل"),
+        ("آل ثاني", "ال ثاني"),
+        ("ٱلله", "الله"),
+        ("مستشفى", "مستشفي"),
+        ("الدوحة", "الدوحه"),
+        ("مُحَمَّد", "محمد"),
+        ("قـــطر", "قطر"),
+        ("٢٠٢٣", "2023"),
+        ("۱۴۰۲", "1402"),
+        ("ﻻ", "لا"),
+        ("ی ک", "ي ك"),
+        ("قطر\u200f", "قطر"),
+        ("مسؤول", "مسؤول"),  # ؤ is kept: see builder.arabic
+    ],
+)
+def test_normalize(written: str, folded: str) -> None:
+    assert normalize(written) == folded
+
+
+@given(st.text(max_size=60))
+def test_normalize_is_idempotent(text: str) -> None:
+    assert normalize(normalize(text)) == normalize(text)
+
+
+def test_sort_key_ignores_article_and_hamza() -> None:
+    names = ["الولايات المتحدة", "أفغانستان", "إيران", "البحرين", "تركيا", "الأردن"]
+    assert sorted(names, key=sort_key) == ["الأردن", "أفغانستان", "إيران", "البحرين", "تركيا", "الولايات المتحدة"]
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("وزارة الخارجية: ناقشنا مع واشنطن", "وزارة-الخارجية-ناقشنا-مع-واشنطن"),
+        ("مُؤْتَمَر بروكسل", "مؤتمر-بروكسل"),
+        ("٢٠٢٣-06-13 قمة", "2023-06-13-قمة"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("C:\\Windows\\system32", "c-windows-system32"),
+        ("CON", "con-1"),
+        ("\u202eفلسطين\u202c", "فلسطين"),
+        ("a\x00b", "a-b"),
+        ("!!!", ""),
+    ],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+@given(st.text(max_size=200))
+def test_slugs_can_never_leave_their_folder(text: str) -> None:
+    slug = slugify(text)
+    assert len(slug) <= MAX_SLUG_LENGTH
+    assert not set(slug) & set('/\\:*?"<>|\x00.')
+    assert not slug.startswith("-") and not slug.endswith("-")
+    assert slugify(slug) == slug
+    assert not any(ch in string.whitespace for ch in slug)

@@ -1,0 +1,66 @@
+"""In headless Chromium: pages render right to left in the self-hosted Arabic
+font, and no request leaves the loopback server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import serve
+from test_site import REFERENCE_PAGE
+
+pytestmark = pytest.mark.browser
+
+
+def visit(browser: Any, url: str, base: str) -> tuple[Any, list[str], list[str]]:
+    """Open ``url``; every request outside ``base`` is blocked and recorded."""
+    context = browser.new_context()
+    outside: list[str] = []
+    fonts: list[str] = []
+
+    def route(route: Any) -> None:
+        request_url = route.request.url
+        if request_url.startswith(base) or request_url.startswith(("data:", "blob:")):
+            if request_url.endswith(".woff2"):
+                fonts.append(request_url)
+            route.continue_()
+        else:
+            outside.append(request_url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.goto(url, wait_until="networkidle")
+    page.evaluate("document.fonts.ready.then(() => true)")
+    return page, outside, fonts
+
+
+@pytest.mark.parametrize("path", ["", REFERENCE_PAGE.removesuffix("index.html")])
+def test_page_is_rtl_in_the_self_hosted_font(browser: Any, sample_site: dict[str, Path], path: str) -> None:
+    with serve(sample_site["site"]) as base:
+        page, outside, fonts = visit(browser, base + path, base)
+        try:
+            assert page.evaluate("document.documentElement.getAttribute('dir')") == "rtl"
+            assert page.evaluate("document.documentElement.lang") == "ar"
+            assert page.evaluate("getComputedStyle(document.querySelector('article')).direction") == "rtl"
+            family = page.evaluate("getComputedStyle(document.querySelector('article p')).fontFamily")
+            assert family.startswith('"Noto Naskh Arabic"')
+            assert page.evaluate("document.fonts.check('16px \"Noto Naskh Arabic\"', 'قطر')")
+            loaded = page.evaluate(
+                "[...document.fonts].filter(f => f.family.includes('Noto Naskh Arabic') && f.status === 'loaded')"
+                ".length"
+            )
+            assert loaded >= 1, "the Arabic face must actually load from the site"
+            assert any("noto-naskh-arabic-arabic" in url for url in fonts)
+            # Text flows right to left: the heading's text starts at the right edge of the column.
+            box = page.evaluate(
+                "(() => { const h = document.querySelector('article h1'); const r = document.createRange();"
+                " r.selectNodeContents(h); const t = r.getBoundingClientRect(); const b = h.getBoundingClientRect();"
+                " return {textRight: t.right, boxRight: b.right, textLeft: t.left, boxLeft: b.left}; })()"
+            )
+            assert abs(box["boxRight"] - box["textRight"]) < abs(box["textLeft"] - box["boxLeft"]) + 1
+            assert outside == [], f"requests left the site: {outside}"
+        finally:
+            page.context.close()

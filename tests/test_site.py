@@ -1,0 +1,114 @@
+"""End to end: the sample corpus in source/ becomes a strict, RTL, self-contained site."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from bs4 import BeautifulSoup
+
+from builder.cli import main
+
+from conftest import REPO, build_args, make_site_project
+
+REFERENCE_PAGE = "articles/2023-06-13-وزارة-الخارجية-ناقشنا-مع-واشنطن-وباريس/index.html"
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def test_every_page_is_arabic_and_rtl(sample_site: dict[str, Path]) -> None:
+    pages = html_pages(sample_site["site"])
+    assert len(pages) > 20
+    for page in pages:
+        head = page.read_text(encoding="utf-8")[:400]
+        assert '<html lang="ar" dir="rtl"' in head, page
+
+
+def test_every_source_file_is_accounted_for(sample_site: dict[str, Path]) -> None:
+    report = json.loads(sample_site["report"].read_text(encoding="utf-8"))
+    sources = [p for p in (REPO / "source").rglob("*") if p.is_file()]
+    assert report["inputs"] == len(sources)
+    assert report["counts"]["pages"] == len(sources)
+    assert report["counts"]["rejected"] == 0
+    assert report["counts"]["undated"] >= 1
+    for entry in report["pages"]:
+        page = sample_site["site"] / entry["page"].removesuffix(".md") / "index.html"
+        assert page.is_file(), entry
+
+
+def test_reference_article_page(sample_site: dict[str, Path]) -> None:
+    page = soup(sample_site["site"] / REFERENCE_PAGE)
+    article = page.select_one("article")
+    assert article is not None
+    assert article.h1 is not None
+    assert article.h1.get_text(strip=True).startswith("وزارة الخارجية: ناقشنا مع واشنطن وباريس")
+    headings = {h.get_text(strip=True).rstrip("¶"): h.get("id") for h in article.find_all("h2")}
+    assert headings.get("مؤتمر بروكسل") == "مؤتمر-بروكسل", "heading anchors keep their Arabic"
+    text = article.get_text(" ", strip=True)
+    for phrase in ("أضف تعليقا", "لن يتم نشر عنوان بريدك", "الحقول الإلزامية"):
+        assert phrase not in text
+    assert "الثلاثاء 13 يونيو 2023" in text
+    assert "24 ذو القعدة 1444 هـ" in text
+
+
+def test_home_and_archives(sample_site: dict[str, Path]) -> None:
+    site = sample_site["site"]
+    home = soup(site / "index.html")
+    links = [a["href"] for a in home.select("article a[href]")]
+    assert any(href.startswith("articles/") for href in links)
+    assert (site / "archive" / "index.html").is_file()
+    years = sorted(p.name for p in (site / "archive").iterdir() if p.name.isdigit())
+    assert len(years) >= 2
+    assert (site / "archive" / "undated" / "index.html").is_file()
+    assert (site / "archive" / "2023" / "06" / "index.html").is_file()
+    assert (site / "404.html").is_file()
+    assert "الصفحة غير موجودة" in (site / "404.html").read_text(encoding="utf-8")
+
+
+def test_nav_lists_only_index_pages(sample_site: dict[str, Path]) -> None:
+    home = soup(sample_site["site"] / "index.html")
+    nav_links = home.select("nav.md-nav--primary a.md-nav__link[href]")
+    assert nav_links
+    assert not [a for a in nav_links if "/articles/" in a["href"] or a["href"].startswith("articles/")]
+
+
+def test_no_page_loads_anything_from_outside(sample_site: dict[str, Path]) -> None:
+    for page in html_pages(sample_site["site"]):
+        document = soup(page)
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src"), ("iframe", "src")):
+            for element in document.find_all(tag):
+                value = element.get(attribute) or ""
+                assert not re.match(r"^(https?:)?//", value), f"{page}: {tag} {value}"
+    css = "\n".join(p.read_text(encoding="utf-8") for p in (sample_site["site"] / "assets").rglob("*.css"))
+    assert "fonts.googleapis.com" not in css and "fonts.gstatic.com" not in css
+
+
+def _tree_hash(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_same_input_gives_byte_identical_output(sample_site: dict[str, Path], tmp_path: Path) -> None:
+    again = make_site_project(tmp_path, REPO / "source")
+    assert main(build_args(again)) == 0
+    assert _tree_hash(again["docs"]) == _tree_hash(sample_site["docs"])
+    assert _tree_hash(again["site"]) == _tree_hash(sample_site["site"])
+
+
+def test_unchanged_rebuild_rewrites_nothing(tmp_path: Path) -> None:
+    project = make_site_project(tmp_path, REPO / "source")
+    assert main(build_args(project, "generate")) == 0
+    assert main(build_args(project, "generate")) == 0
+    report = json.loads(project["report"].read_text(encoding="utf-8"))
+    assert report["files"]["written"] == 0 and report["files"]["removed"] == 0
