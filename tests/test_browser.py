@@ -14,7 +14,7 @@ from test_site import REFERENCE_PAGE
 pytestmark = pytest.mark.browser
 
 
-def visit(browser: Any, url: str, base: str) -> tuple[Any, list[str], list[str]]:
+def visit(browser: Any, url: str, base: str) -> tuple[Any, list[str], list[str], list[str]]:
     """Open ``url``; every request outside ``base`` is blocked and recorded."""
     context = browser.new_context()
     outside: list[str] = []
@@ -32,15 +32,18 @@ def visit(browser: Any, url: str, base: str) -> tuple[Any, list[str], list[str]]
 
     context.route("**/*", route)
     page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url, wait_until="networkidle")
     page.evaluate("document.fonts.ready.then(() => true)")
-    return page, outside, fonts
+    return page, outside, fonts, errors
 
 
 @pytest.mark.parametrize("path", ["", REFERENCE_PAGE.removesuffix("index.html")])
 def test_page_is_rtl_in_the_self_hosted_font(browser: Any, sample_site: dict[str, Path], path: str) -> None:
     with serve(sample_site["site"]) as base:
-        page, outside, fonts = visit(browser, base + path, base)
+        page, outside, fonts, errors = visit(browser, base + path, base)
         try:
             assert page.evaluate("document.documentElement.getAttribute('dir')") == "rtl"
             assert page.evaluate("document.documentElement.lang") == "ar"
@@ -62,5 +65,6 @@ def test_page_is_rtl_in_the_self_hosted_font(browser: Any, sample_site: dict[str
             )
             assert abs(box["boxRight"] - box["textRight"]) < abs(box["textLeft"] - box["boxLeft"]) + 1
             assert outside == [], f"requests left the site: {outside}"
+            assert errors == [], "no script error and no Content-Security-Policy violation"
         finally:
             page.context.close()
