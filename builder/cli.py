@@ -14,6 +14,7 @@ from pathlib import Path
 from builder import __version__
 from builder.config import load_site_config
 from builder.errors import BuilderError, ConfigError
+from builder.ingest import cli as ingest_cli
 from builder.model import Severity
 from builder.pipeline import Collected, collect, render_site, report_for, tty_progress
 from builder.publish import PublishOptions, build_site
@@ -82,6 +83,9 @@ def _add_common(parser: argparse.ArgumentParser, *, writes_docs: bool, builds_si
             "--dirty", action="store_true", help="let MkDocs rebuild only changed pages (faster, for previews)"
         )
     parser.add_argument(
+        "--jobs", type=int, default=None, metavar="N", help="worker processes for reading (default: one per core)"
+    )
+    parser.add_argument(
         "--strict", action="store_true", help="treat warnings (unknown front-matter keys) as rejections"
     )
     volume = parser.add_mutually_exclusive_group()
@@ -115,6 +119,7 @@ def make_parser() -> argparse.ArgumentParser:
         "Unknown front-matter keys are errors here. Writes nothing.",
     )
     _add_common(check, writes_docs=False, builds_site=False)
+    ingest_cli.add_parser(commands)
     return parser
 
 
@@ -144,6 +149,7 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         args.source,
         unknown_keys_are_errors=checking or args.strict,
         include_drafts=getattr(args, "drafts", False),
+        jobs=args.jobs,
         progress=None if out.quiet else tty_progress(),
     )
     _print_problems(out, collected, every_problem=checking)
@@ -168,6 +174,8 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
+    if args.command == "ingest":
+        return ingest_cli.run(args)
     out = _Output(args.quiet, args.verbose)
     try:
         return _run(args, out)

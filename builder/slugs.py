@@ -24,7 +24,7 @@ from builder.arabic import INVISIBLE_CHARS, TATWEEL, ascii_digits
 MAX_SLUG_LENGTH = 80
 _MARKS = re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed" + TATWEEL + "]")
 _INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
-_NOT_WORD = re.compile(r"[^\w]+|_+")
+_NOT_WORD = re.compile(r"(?:[^\w]|_)+")
 _WINDOWS_RESERVED = frozenset(
     ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )

@@ -29,6 +29,12 @@ def test_help(command: str) -> None:
     assert "--source" in result.stdout
 
 
+def test_ingest_is_a_subcommand() -> None:
+    result = run_cli("ingest", "--help")
+    assert result.returncode == 0
+    assert "--into" in result.stdout
+
+
 def test_usage_errors_exit_2() -> None:
     assert run_cli().returncode == 2
     assert run_cli("publish-everything").returncode == 2

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 
+from builder import pipeline
 from builder.cli import main
+from builder.pipeline import collect, render_site
 
 from conftest import REPO, build_args, make_site_project
 
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 REFERENCE_PAGE = "articles/2023-06-13-وزارة-الخارجية-ناقشنا-مع-واشنطن-وباريس/index.html"
 
 
@@ -112,3 +117,11 @@ def test_unchanged_rebuild_rewrites_nothing(tmp_path: Path) -> None:
     assert main(build_args(project, "generate")) == 0
     report = json.loads(project["report"].read_text(encoding="utf-8"))
     assert report["files"]["written"] == 0 and report["files"]["removed"] == 0
+
+
+def test_parallel_reading_gives_the_serial_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    serial = collect(REPO / "source", jobs=1, now=NOW)
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
+    parallel = collect(REPO / "source", jobs=2, now=NOW)
+    assert parallel == serial
+    assert render_site(parallel.articles) == render_site(serial.articles)
