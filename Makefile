@@ -26,8 +26,8 @@ test: $(DEV) chromium lint
 	$(BIN)/python -m pytest
 
 lint: $(DEV)
-	$(BIN)/ruff check builder tests
-	$(BIN)/ruff format --check builder tests
+	$(BIN)/ruff check builder tests tools
+	$(BIN)/ruff format --check builder tests tools
 	$(BIN)/mypy
 
 $(BIN)/python:

@@ -16,9 +16,10 @@ from builder.config import load_site_config
 from builder.errors import BuilderError, ConfigError
 from builder.ingest import cli as ingest_cli
 from builder.model import Severity
-from builder.pipeline import Collected, collect, render_site, report_for, tty_progress
+from builder.pipeline import Collected, collect, render_site, report_for, tag_all, tty_progress
 from builder.publish import PublishOptions, build_site
 from builder.report import DEFAULT_REPORT_PATH, format_rejections, write_report
+from builder.taxonomy import load_taxonomy
 from builder.writer import write_files
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -143,7 +144,8 @@ def _print_problems(out: _Output, collected: Collected, *, every_problem: bool) 
 def _run(args: argparse.Namespace, out: _Output) -> int:
     if not args.source.is_dir():
         raise ConfigError(f"source folder not found: {args.source} (use --source DIR)")
-    load_site_config(args.config)  # every configuration error at once, before any work
+    config = load_site_config(args.config)  # every configuration error at once, before any work
+    taxonomy = load_taxonomy(config.taxonomy_file)
     checking = args.command == "check"
     collected = collect(
         args.source,
@@ -152,6 +154,7 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         jobs=args.jobs,
         progress=None if out.quiet else tty_progress(),
     )
+    collected, articles = tag_all(collected, taxonomy, strict=config.strict_tags or args.strict)
     _print_problems(out, collected, every_problem=checking)
     if checking:
         out.info(
@@ -159,7 +162,7 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         )
         return EXIT_REJECTED if collected.rejections else EXIT_OK
 
-    stats = write_files(args.docs_dir, render_site(collected.articles))
+    stats = write_files(args.docs_dir, render_site(articles, taxonomy))
     file_stats = {"written": stats.written, "unchanged": stats.unchanged, "removed": stats.removed}
     out.detail(f"docs: {stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed")
     report = report_for(collected, file_stats)

@@ -14,17 +14,23 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from builder.archive import build_archive, neighbours
+from builder.charts import svg_timeline
 from builder.cleaning import BoilerplateRules, default_rules
 from builder.errors import SourceError
-from builder.model import Article, GeneratedFile, Problem, Rejection, Severity
+from builder.model import Article, EntityRef, GeneratedFile, Problem, Rejection, Severity
 from builder.modeling import model_article
 from builder.readers import read_file
-from builder.render import ArticleContext, render_archive, render_article, render_home
+from builder.related import related_articles
+from builder.render import ArticleContext, link, render_archive, render_article, render_home, tag_page_path
 from builder.report import BuildReport
+from builder.tagger import link_first_mentions, tag_article
+from builder.tagpages import INDEX_PATH as TAGS_INDEX
+from builder.tagpages import render_tag_pages
+from builder.taxonomy import Taxonomy
 
 Progress = Callable[[str, int, int], None]
 
@@ -212,16 +218,54 @@ def collect(
     )
 
 
-def render_site(articles: Sequence[Article]) -> list[GeneratedFile]:
-    """Every generated page, as plain data. Pure."""
+def tag_all(collected: Collected, taxonomy: Taxonomy, *, strict: bool = False) -> tuple[Collected, tuple[Article, ...]]:
+    """Tag every published article. With ``strict``, an article whose tags fall
+    outside the taxonomy is rejected. Returns the updated collection and the
+    tagged articles."""
+    tagged: list[Article] = []
+    problems = list(collected.problems)
+    rejections = list(collected.rejections)
+    for article in collected.articles:
+        result, found = tag_article(article, taxonomy, strict=strict)
+        problems.extend(found)
+        if any(p.severity is Severity.ERROR for p in found):
+            rejections.append(_rejection(found))
+        else:
+            tagged.append(result)
+    updated = replace(
+        collected,
+        articles=tuple(tagged),
+        rejections=tuple(sorted(rejections, key=lambda r: r.source_path)),
+        problems=tuple(problems),
+    )
+    return updated, tuple(tagged)
+
+
+def _tag_href_from(page: str) -> Callable[[EntityRef], str]:
+    return lambda entity: link(page, tag_page_path(entity))
+
+
+def render_site(articles: Sequence[Article], taxonomy: Taxonomy) -> list[GeneratedFile]:
+    """Every generated page, as plain data. Pure: articles are already tagged."""
     archive = build_archive(articles)
     around = neighbours(articles)
+    related = related_articles(articles)
+    by_slug = {a.slug: a for a in articles}
     files: list[GeneratedFile] = []
     for article in articles:
         older, newer = around.get(article.slug, (None, None))
-        files.append(render_article(article, ArticleContext(body=article.body, older=older, newer=newer)))
-    files.append(render_home(articles, archive))
+        body = link_first_mentions(article.body, article, taxonomy, _tag_href_from(article.page_path))
+        context = ArticleContext(
+            body=body,
+            related=tuple(by_slug[s] for s in related.get(article.slug, ())),
+            older=older,
+            newer=newer,
+        )
+        files.append(render_article(article, context))
+    chart = svg_timeline([a.date for a in articles if a.date])
+    files.append(render_home(articles, archive, chart=chart, tags_index=TAGS_INDEX))
     files.extend(render_archive(archive))
+    files.extend(render_tag_pages(articles, taxonomy))
     return files
 
 

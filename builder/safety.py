@@ -17,8 +17,11 @@ import re
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!{}~])")
-_LINE_START = re.compile(r"^(\s*)([#>+=-]|\d+[.)])")
+# Characters Python-Markdown lets a backslash escape, and those it does not
+# (written as character references instead, so no backslash shows).
+_MD_ESCAPABLE = re.compile(r"([\\`*_\[\]{}!])")
+_REFERENCES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;", "~": "&#126;", "^": "&#94;"})
+_BLOCK_MARKER = re.compile(r"^(\s*)([#+-]|\d+[.)])")
 _CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
 _SCHEME = re.compile(r"^\s*<?\s*([a-zA-Z][a-zA-Z0-9+.\-]*)\s*:")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
@@ -28,9 +31,16 @@ _REFERENCE_TARGET = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
 
 def escape_markdown(text: str) -> str:
     """Make plain text render exactly as written, never as Markdown or HTML."""
-    text = text.replace("&", "&amp;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return "\n".join(_LINE_START.sub(r"\1\\\2", line) for line in text.split("\n"))
+    text = _MD_ESCAPABLE.sub(r"\\\1", text.translate(_REFERENCES))
+    return "\n".join(_BLOCK_MARKER.sub(_escape_block_marker, line) for line in text.split("\n"))
+
+
+def _escape_block_marker(match: re.Match[str]) -> str:
+    """``# …``, ``- …``, ``+ …`` and ``1. …`` at a line start would be headings or lists."""
+    lead, marker = match.group(1), match.group(2)
+    if marker[0].isdigit():
+        return f"{lead}{marker[:-1]}\\{marker[-1]}"
+    return f"{lead}\\{marker}"
 
 
 def is_safe_url(url: str) -> bool:

@@ -68,3 +68,24 @@ def test_page_is_rtl_in_the_self_hosted_font(browser: Any, sample_site: dict[str
             assert errors == [], "no script error and no Content-Security-Policy violation"
         finally:
             page.context.close()
+
+
+def test_tag_chip_leads_to_a_tag_page_listing_the_article(browser: Any, sample_site: dict[str, Path]) -> None:
+    article_path = REFERENCE_PAGE.removesuffix("index.html")
+    slug = article_path.strip("/").split("/")[-1]
+    with serve(sample_site["site"]) as base:
+        page, outside, _, errors = visit(browser, base + article_path, base)
+        try:
+            chip = page.locator("nav.article-tags a.tag-chip", has_text="فرنسا").first
+            chip.click()
+            page.wait_for_load_state("networkidle")
+            assert "/tags/country/" in page.url
+            assert page.locator("article h1").inner_text().startswith("فرنسا")
+            hrefs = page.eval_on_selector_all(
+                "article a[href]", "els => els.map(e => decodeURIComponent(e.getAttribute('href')))"
+            )
+            assert any(f"articles/{slug}/" in href for href in hrefs), "the tag page lists the article"
+            assert page.locator("figure.timeline svg[role=img]").count() == 1
+            assert outside == [] and errors == []
+        finally:
+            page.context.close()

@@ -13,21 +13,23 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.pipeline import collect, render_site
+from builder.pipeline import collect, render_site, tag_all
+from builder.taxonomy import load_taxonomy
 
 from conftest import FIXTURES
 
 GOLDEN = FIXTURES / "golden"
 SCENARIOS = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
+TAXONOMY = load_taxonomy()
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_generated_markdown_matches_golden(scenario: str) -> None:
     folder = GOLDEN / scenario
-    collected = collect(folder / "source", now=NOW)
+    collected, articles = tag_all(collect(folder / "source", now=NOW), TAXONOMY)
     assert not collected.rejections, collected.rejections
-    produced = {f.path: f.content for f in render_site(collected.articles)}
+    produced = {f.path: f.content for f in render_site(articles, TAXONOMY)}
     expected_dir = folder / "expected"
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(expected_dir, ignore_errors=True)

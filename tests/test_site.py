@@ -14,6 +14,7 @@ from bs4 import BeautifulSoup
 from builder import pipeline
 from builder.cli import main
 from builder.pipeline import collect, render_site
+from builder.taxonomy import load_taxonomy
 
 from conftest import REPO, build_args, make_site_project
 
@@ -124,4 +125,5 @@ def test_parallel_reading_gives_the_serial_result(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
     parallel = collect(REPO / "source", jobs=2, now=NOW)
     assert parallel == serial
-    assert render_site(parallel.articles) == render_site(serial.articles)
+    taxonomy = load_taxonomy()
+    assert render_site(parallel.articles, taxonomy) == render_site(serial.articles, taxonomy)

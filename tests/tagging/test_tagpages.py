@@ -1,0 +1,230 @@
+"""Tag pages and the tags index: content, order, pagination, links, escaping, and a
+strict MkDocs build of the generated pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote
+
+import markdown  # type: ignore[import-untyped]
+import pytest
+from bs4 import BeautifulSoup
+
+from builder.arabic import sort_key
+from builder.model import Article, EntityRef, GeneratedFile
+from builder.render import GENERATED_MARK
+from builder.tagger import link_first_mentions, tag_article
+from builder.tagpages import INDEX_PATH, render_tag_pages
+from builder.taxonomy import Taxonomy, load_taxonomy
+
+HOSTILE_TITLE = "عنوان <b>عريض</b> [رابط](javascript:alert(1)) *نجمة* _x_ # 1. ~~شطب~~ | &amp; {: .x}"
+# A link target: "](…)" whose "]" is not backslash-escaped (escaped text is not a link).
+_LINK = re.compile(r"(?<!\\)\]\(([^)]+)\)")
+
+
+@cache
+def taxonomy() -> Taxonomy:
+    return load_taxonomy()
+
+
+def ref(type_: str, name: str) -> EntityRef:
+    entity = taxonomy().by_name(name)
+    assert entity is not None, name
+    return entity.ref
+
+
+def art(
+    i: int, *entities: EntityRef, date: dt.date | None = None, title: str | None = None, draft: bool = False
+) -> Article:
+    return Article(
+        source_path=f"a{i}.md",
+        slug=f"a-{i}",
+        title=title or f"إحاطة رقم {i}",
+        body="",
+        summary="",
+        date=date,
+        entities=entities,
+        draft=draft,
+    )
+
+
+QATAR, FRANCE, JORDAN, AFGHANISTAN = (ref("country", n) for n in ("قطر", "فرنسا", "الأردن", "أفغانستان"))
+BLINKEN, UN, DOHA = ref("person", "بلينكن"), ref("organization", "الأمم المتحدة"), ref("place", "الدوحة")
+
+
+def corpus() -> list[Article]:
+    """120 briefings on Qatar over 5 years, a few on other tags, one hostile title, one draft."""
+    articles = [
+        art(
+            i,
+            QATAR,
+            *([FRANCE] if i % 2 else []),
+            *([BLINKEN] if i % 3 == 0 else []),
+            date=dt.date(2019 + i % 5, 1 + i % 12, 1 + i % 28) if i % 10 else None,
+        )
+        for i in range(120)
+    ]
+    articles.append(art(200, JORDAN, AFGHANISTAN, UN, DOHA, date=dt.date(2024, 2, 1), title=HOSTILE_TITLE))
+    articles.append(art(201, ref("topic", "الوساطة"), date=dt.date(2024, 3, 1), draft=True))
+    return articles
+
+
+@cache
+def files() -> dict[str, str]:
+    return {f.path: f.content for f in render_tag_pages(corpus(), taxonomy())}
+
+
+def article_links(content: str) -> list[str]:
+    return [t for t in _LINK.findall(content) if "articles/" in t]
+
+
+def test_paths_are_under_tags_and_every_file_is_marked_generated() -> None:
+    assert INDEX_PATH in files()
+    for path, content in files().items():
+        assert path.startswith("tags/") and path.endswith(".md")
+        assert GENERATED_MARK in content.splitlines()[1]
+        assert content.startswith("---\n")
+
+
+def test_one_page_per_tag_with_its_type_directory() -> None:
+    assert "tags/country/قطر.md" in files()
+    assert "tags/person/أنتوني-بلينكن.md" in files()
+    assert "tags/organization/الأمم-المتحدة.md" in files()
+    assert "tags/place/الدوحة.md" in files()
+
+
+def test_drafts_are_left_out() -> None:
+    assert not any("الوساطة" in path for path in files())
+
+
+def test_long_lists_are_paginated_at_50() -> None:
+    pages = sorted(p for p in files() if p.startswith("tags/country/قطر"))
+    assert pages == ["tags/country/قطر-2.md", "tags/country/قطر-3.md", "tags/country/قطر.md"]
+    counts = [len(article_links(files()[p])) for p in pages]
+    assert max(counts) <= 50 and sum(counts) == 120
+    assert "(قطر-2.md)" in files()["tags/country/قطر.md"]
+    assert "(قطر.md)" in files()["tags/country/قطر-2.md"]
+
+
+def test_a_tag_page_shows_name_type_count_years_chart_and_related_tags() -> None:
+    page = files()["tags/country/قطر.md"]
+    assert "# قطر\n" in page
+    assert "دولة" in page and "120 إحاطة" in page
+    assert '<figure class="timeline"><svg' in page and 'role="img"' in page
+    years = re.findall(r"^### (\S+)$", page, flags=re.MULTILINE)
+    assert years == sorted(years, reverse=True)  # newest first; 50 articles fit in 2023 and 2022 here
+    related = page.split("## وسوم تظهر معه كثيرًا", 1)[1]
+    assert related.index("فرنسا") < related.index("أنتوني بلينكن")  # 60 together before 40
+    assert "(فرنسا.md)" in related and "(../person/أنتوني-بلينكن.md)" in related
+
+
+def test_undated_articles_come_last() -> None:
+    last = files()["tags/country/قطر-3.md"]
+    assert "### بلا تاريخ" in last
+
+
+def test_a_place_page_links_the_country_it_implies() -> None:
+    assert "[قطر](../country/قطر.md)" in files()["tags/place/الدوحة.md"]
+
+
+def test_the_index_groups_by_type_in_arabic_order_with_counts() -> None:
+    index = files()[INDEX_PATH]
+    assert "## الأكثر ذكرًا" in index
+    section = index.split("## الدول", 1)[1].split("##", 1)[0]
+    names = re.findall(r"^- \[([^\]]+)\]", section, flags=re.MULTILINE)
+    assert names == sorted(names, key=sort_key)
+    assert names.index("الأردن") < names.index("أفغانستان") < names.index("فرنسا") < names.index("قطر")
+    assert "- [قطر](country/قطر.md) (120)" in index
+    headings = re.findall(r"^## (\S+)", index, flags=re.MULTILINE)
+    assert headings == ["الأكثر", "الشخصيات", "المنظمات", "الدول", "الأماكن"]
+
+
+def test_every_relative_link_reaches_a_page() -> None:
+    existing = set(files()) | {a.page_path for a in corpus()}
+    for path, content in files().items():
+        for target in _LINK.findall(content):
+            resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
+            assert resolved in existing, (path, target)
+
+
+def test_untrusted_titles_render_as_text() -> None:
+    page = files()["tags/country/الأردن.md"]
+    html = markdown.markdown(page.split("---\n", 2)[2], extensions=["attr_list", "md_in_html", "toc", "tables"])
+    soup = BeautifulSoup(html, "html.parser")
+    link = next(a for a in soup.find_all("a") if "articles/" in a["href"])
+    assert link.get_text() == HOSTILE_TITLE
+    assert link["href"] == "../../articles/a-200.md"
+    assert soup.find("b") is None and soup.find("em") is None and soup.find("del") is None
+
+
+def test_the_output_is_deterministic() -> None:
+    again = render_tag_pages(list(reversed(corpus())), taxonomy())
+    assert {f.path: f.content for f in again} == files()
+
+
+def test_free_topics_outside_the_taxonomy_get_pages() -> None:
+    free = EntityRef("topic", "زراعة-مائية", "زراعة مائية")
+    out = render_tag_pages([art(1, free, date=dt.date(2024, 1, 1))], taxonomy())
+    assert any(f.path == "tags/topic/زراعة-مائية.md" for f in out)
+
+
+def _write(root: Path, generated: list[GeneratedFile], articles: list[Article]) -> None:
+    for article in articles:
+        target = root / "docs" / article.page_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        body = link_first_mentions(article.body, article, taxonomy(), lambda e: f"../tags/{e.type}/{e.slug}.md")
+        target.write_text(f"# {article.slug}\n\n{body}\n", encoding="utf-8")
+    (root / "docs" / "index.md").write_text("# الرئيسية\n\n[الوسوم](tags/index.md)\n", encoding="utf-8")
+    for file in generated:
+        target = root / "docs" / file.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(file.content, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: اختبار\nstrict: true\nuse_directory_urls: true\n"
+        "theme: {name: material, language: ar, direction: rtl, font: false}\n"
+        "nav: [index.md]\n"
+        "markdown_extensions: [attr_list, md_in_html, admonition, tables, toc]\n",
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("mkdocs", path=str(Path(sys.executable).parent)) is None, reason="mkdocs missing")
+def test_the_generated_pages_build_in_strict_mode(tmp_path: Path) -> None:
+    mentioning = Article(
+        source_path="m.md",
+        slug="m",
+        title="زيارة",
+        body="## قطر\n\nزار الوفد الدوحة ثم قطر.",
+        summary="",
+        date=dt.date(2024, 5, 1),
+    )
+    mentioning, _ = tag_article(mentioning, taxonomy())
+    articles = [*corpus(), mentioning]
+    _write(tmp_path, render_tag_pages(articles, taxonomy()), articles)
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run(
+        [mkdocs, "build", "--strict", "-q"], cwd=tmp_path, capture_output=True, text=True, env=env, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = (tmp_path / "site" / "tags" / "country" / "الأردن" / "index.html").read_text(encoding="utf-8")
+    soup = BeautifulSoup(page, "html.parser")
+    hrefs = [a["href"] for a in soup.select("article a[href]")]
+    assert "../../../articles/a-200/" in hrefs
+    assert soup.select_one("figure.timeline svg[role=img]") is not None
+    # First mentions in an article body link to the tag pages, never from the heading.
+    article = BeautifulSoup(
+        (tmp_path / "site" / "articles" / "m" / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    mentions = {a.get_text(): unquote(a["href"]) for a in article.select("article a.tag-mention")}
+    assert mentions == {"الدوحة": "../../tags/place/الدوحة/", "قطر": "../../tags/country/قطر/"}
+    assert article.select("h2 a.tag-mention") == []
