@@ -162,7 +162,7 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         )
         return EXIT_REJECTED if collected.rejections else EXIT_OK
 
-    stats = write_files(args.docs_dir, render_site(articles, taxonomy))
+    stats = write_files(args.docs_dir, render_site(articles, taxonomy, collected.previews))
     file_stats = {"written": stats.written, "unchanged": stats.unchanged, "removed": stats.removed}
     out.detail(f"docs: {stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed")
     report = report_for(collected, file_stats)

@@ -17,6 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from builder.arabic import normalize
 from builder.archive import build_archive, neighbours
 from builder.charts import svg_timeline
 from builder.cleaning import BoilerplateRules, default_rules
@@ -48,9 +49,11 @@ class Collected:
     inputs: int
     articles: tuple[Article, ...]  # published
     withheld: tuple[tuple[Article, str], ...]
+    duplicates: tuple[tuple[Article, str], ...]  # (the copy, source path of the kept original)
     ignored: tuple[tuple[str, str], ...]
     rejections: tuple[Rejection, ...]
     problems: tuple[Problem, ...]
+    previews: frozenset[str] = frozenset()  # slugs of unpublished articles a preview build shows
 
 
 def discover(source_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]], list[Rejection]]:
@@ -156,6 +159,22 @@ def _slug_conflicts(articles: Sequence[Article]) -> tuple[list[Article], list[Re
     return kept, rejections
 
 
+def _exact_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[tuple[Article, str]]]:
+    """The same story saved twice (same title and body once normalised) is
+    published once: the first file in path order is kept."""
+    kept: list[Article] = []
+    duplicates: list[tuple[Article, str]] = []
+    seen: dict[tuple[str, str], str] = {}
+    for article in sorted(articles, key=lambda a: a.source_path):
+        key = (normalize(article.title), " ".join(normalize(article.body).split()))
+        if key in seen:
+            duplicates.append((article, seen[key]))
+        else:
+            seen[key] = article.source_path
+            kept.append(article)
+    return kept, duplicates
+
+
 def withheld_reason(article: Article, now: dt.datetime) -> str | None:
     if article.draft:
         return "draft"
@@ -190,6 +209,7 @@ def collect(
             rejections.append(_rejection(found))
         else:
             articles.append(article)
+    articles, duplicates = _exact_duplicates(articles)
     articles, conflicts = _slug_conflicts(articles)
     rejections.extend(conflicts)
     # Rejections found outside a file's own reading still appear as problems, so
@@ -197,12 +217,15 @@ def collect(
     problems.extend(Problem(r.source_path, r.reason, Severity.ERROR, r.line) for r in [*refused, *conflicts])
     published: list[Article] = []
     withheld: list[tuple[Article, str]] = []
+    previews: set[str] = set()
     for article in sorted(articles, key=lambda a: a.sort_key):
-        reason = None if include_drafts else withheld_reason(article, now)
-        if reason:
+        reason = withheld_reason(article, now)
+        if reason and not include_drafts:
             withheld.append((article, reason))
-        else:
-            published.append(article)
+            continue
+        if reason:
+            previews.add(article.slug)
+        published.append(article)
     for article in published:
         if article.date is None:
             problems.append(
@@ -212,6 +235,8 @@ def collect(
         inputs=len(files) + len(ignored) + len(refused),
         articles=tuple(published),
         withheld=tuple(withheld),
+        duplicates=tuple(duplicates),
+        previews=frozenset(previews),
         ignored=tuple(ignored),
         rejections=tuple(sorted(rejections, key=lambda r: r.source_path)),
         problems=tuple(problems),
@@ -245,7 +270,9 @@ def _tag_href_from(page: str) -> Callable[[EntityRef], str]:
     return lambda entity: link(page, tag_page_path(entity))
 
 
-def render_site(articles: Sequence[Article], taxonomy: Taxonomy) -> list[GeneratedFile]:
+def render_site(
+    articles: Sequence[Article], taxonomy: Taxonomy, previews: frozenset[str] = frozenset()
+) -> list[GeneratedFile]:
     """Every generated page, as plain data. Pure: articles are already tagged."""
     archive = build_archive(articles)
     around = neighbours(articles)
@@ -260,6 +287,7 @@ def render_site(articles: Sequence[Article], taxonomy: Taxonomy) -> list[Generat
             related=tuple(by_slug[s] for s in related.get(article.slug, ())),
             older=older,
             newer=newer,
+            unpublished=article.slug in previews,
         )
         files.append(render_article(article, context))
     chart = svg_timeline([a.date for a in articles if a.date])
@@ -275,6 +303,7 @@ def report_for(collected: Collected, file_stats: dict[str, int] | None = None) -
         pages=collected.articles,
         rejections=collected.rejections,
         withheld=collected.withheld,
+        duplicates=collected.duplicates,
         ignored=collected.ignored,
         problems=collected.problems,
         files=file_stats or {},

@@ -109,7 +109,11 @@ _StrictSafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictSafeLoad
 
 def parse_front_matter(text: str, path: str, first_line: int) -> tuple[dict[str, object], dict[str, int]]:
     """Parse YAML front matter safely. Returns the mapping and each key's 1-based line."""
-    loader = _StrictSafeLoader(text)
+    try:
+        # The reader checks characters as soon as it is built: that can fail too.
+        loader = _StrictSafeLoader(text)
+    except yaml.YAMLError as exc:
+        raise SourceError(path, f"front matter is not valid YAML: {exc}", first_line) from None
     loader.key_lines = {}
     try:
         data = loader.get_single_data()

@@ -116,6 +116,7 @@ class ArticleContext:
     related: tuple[Article, ...] = ()
     older: Article | None = None
     newer: Article | None = None
+    unpublished: bool = False  # a draft or embargoed article shown by a preview build
 
 
 def render_article(article: Article, context: ArticleContext) -> GeneratedFile:
@@ -145,6 +146,10 @@ def render_article(article: Article, context: ArticleContext) -> GeneratedFile:
         f"# {escape_markdown(article.title)}\n\n",
         '<p class="article-meta">' + " · ".join(meta) + "</p>\n\n",
     ]
+    if context.unpublished:
+        # Only a preview build (--drafts) renders unpublished articles; say so loudly.
+        state = "مسودة" if article.draft else "محظورة النشر حتى موعدها"
+        parts.append(f'!!! warning "معاينة: {state}"\n    هذه الصفحة غير منشورة، وتظهر في المعاينة فقط.\n\n')
     if article.entities:
         chips = " ".join(
             f"[{escape_markdown(e.name)}]({link(path, tag_page_path(e))}){{ .tag-chip .tag-{e.type} }}"

@@ -18,6 +18,7 @@ class BuildReport:
     pages: tuple[Article, ...]
     rejections: tuple[Rejection, ...]
     withheld: tuple[tuple[Article, str], ...]  # drafts and embargoed articles, with the reason
+    duplicates: tuple[tuple[Article, str], ...]  # copies, with the file that was kept
     ignored: tuple[tuple[str, str], ...]  # hidden files and the like, with the reason
     problems: tuple[Problem, ...]
     files: dict[str, int] = field(default_factory=dict)  # written / unchanged / removed
@@ -32,7 +33,9 @@ class BuildReport:
 
     def is_complete(self) -> bool:
         """Every input is a page, a withheld article, an ignored file or a rejection."""
-        accounted = len(self.pages) + len(self.withheld) + len(self.ignored) + len(self.rejections)
+        accounted = (
+            len(self.pages) + len(self.duplicates) + len(self.withheld) + len(self.ignored) + len(self.rejections)
+        )
         return accounted == self.inputs
 
     def to_json(self) -> str:
@@ -40,6 +43,7 @@ class BuildReport:
             "inputs": self.inputs,
             "counts": {
                 "pages": len(self.pages),
+                "duplicates": len(self.duplicates),
                 "withheld": len(self.withheld),
                 "ignored": len(self.ignored),
                 "rejected": len(self.rejections),
@@ -51,6 +55,7 @@ class BuildReport:
                 for a in sorted(self.pages, key=lambda a: a.source_path)
             ],
             "undated": sorted(a.source_path for a in self.undated),
+            "duplicates": [{"file": a.source_path, "duplicate_of": kept} for a, kept in self.duplicates],
             "withheld": [{"file": a.source_path, "reason": reason} for a, reason in self.withheld],
             "ignored": [{"file": path, "reason": reason} for path, reason in self.ignored],
             "rejected": [{"file": r.source_path, "line": r.line, "reason": r.reason} for r in self.rejections],
@@ -61,6 +66,8 @@ class BuildReport:
 
     def summary(self) -> str:
         parts = [f"{self.inputs} input files: {len(self.pages)} pages"]
+        if self.duplicates:
+            parts.append(f"{len(self.duplicates)} duplicates")
         if self.withheld:
             parts.append(f"{len(self.withheld)} withheld (draft or embargo)")
         if self.ignored:

@@ -51,9 +51,17 @@ def is_safe_url(url: str) -> bool:
     return match is None or match.group(1).lower() in SAFE_SCHEMES
 
 
+def _is_kept_target(target: str) -> bool:
+    """Links in article bodies may go to the web (http, https, mailto) or to an
+    anchor on the same page. A relative link from scraped text points into the
+    site it was scraped from, so it would be broken here (and fail the strict build)."""
+    squeezed = re.sub(r"[\x00-\x20\x7f]+", "", target)
+    return squeezed.startswith("#") or (is_safe_url(squeezed) and _SCHEME.match(squeezed) is not None)
+
+
 def _defang_target(match: re.Match[str]) -> str:
     target = match.group(2)
-    return match.group(1) + (target if is_safe_url(target) else "#")
+    return match.group(1) + (target if _is_kept_target(target) else "#")
 
 
 def is_local_url(url: str) -> bool:
@@ -62,12 +70,11 @@ def is_local_url(url: str) -> bool:
 
 
 def _image(match: re.Match[str]) -> str:
-    """Only images stored in the site are shown: a remote image would make every
-    reader's browser call a host we do not control. Others become a link."""
+    """Images are never shown inline: a remote image would make every reader's
+    browser call a host we do not control, and a relative one points into the
+    site the text was scraped from. A web image becomes a link to it."""
     alt, target = match.group(1), match.group(2)
-    if target and is_local_url(target):
-        return match.group(0)
-    if target and is_safe_url(target):
+    if target and _is_kept_target(target) and not target.startswith("#"):
         return f"[صورة: {alt or 'بلا وصف'}]({target})"
     return alt
 
