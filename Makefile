@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: site generate check serve test lint unit chromium bundle bench clean
+.PHONY: site generate check serve test lint chromium node bundle bench clean
 
 site: $(RUNTIME)
 	$(BIN)/python -m builder build
@@ -22,7 +22,8 @@ serve: $(RUNTIME)
 	$(BIN)/python -m builder generate
 	$(BIN)/mkdocs serve
 
-test: $(DEV) chromium lint
+test: $(DEV) chromium node lint
+	node --test tests/js/
 	$(BIN)/python -m pytest
 
 lint: $(DEV)
@@ -49,6 +50,17 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests will be skipped)"; \
+	  fi; \
+	fi
+
+# The search analyzer is implemented twice (Python, JS); node checks the JS half.
+node:
+	@if ! command -v node >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's nodejs for the JavaScript tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs >/dev/null; \
+	  else \
+	    echo "node is missing: run 'sudo apt-get install nodejs'"; exit 1; \
 	  fi; \
 	fi
 

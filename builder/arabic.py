@@ -51,11 +51,14 @@ _LETTER_MAP = str.maketrans(
 )
 
 
+_NON_ASCII_DIGIT = re.compile(r"(?![0-9])\d")
+
+
 def ascii_digits(text: str) -> str:
-    """Replace every Unicode decimal digit with its ASCII digit."""
+    """Replace every Unicode decimal digit (Arabic-Indic ٠-٩, Extended ۰-۹, …) with its ASCII digit."""
     if text.isascii():
         return text
-    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+    return _NON_ASCII_DIGIT.sub(lambda match: str(unicodedata.decimal(match.group())), text)
 
 
 def strip_invisible(text: str) -> str:

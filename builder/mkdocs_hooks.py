@@ -46,6 +46,7 @@ _TEXT = {
     "q",
     "cite",
     "span",
+    "kbd",
     "div",
     "ul",
     "ol",

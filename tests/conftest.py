@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from builder.writer import OWNED_FILES, OWNED_FOLDERS
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = REPO.parent / "shared"
@@ -41,7 +43,11 @@ def make_site_project(root: Path, source: Path | None = None) -> dict[str, Path]
     config = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace("builder/mkdocs_hooks.py", str(hooks))
     (root / "mkdocs.yml").write_text(config, encoding="utf-8")
     shutil.copytree(REPO / "overrides", root / "overrides")
-    shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
+    # The hand-written part of docs/ (assets, help pages); generated folders are left behind.
+    generated = shutil.ignore_patterns(*OWNED_FOLDERS, *OWNED_FILES)
+    shutil.copytree(
+        REPO / "docs", root / "docs", ignore=lambda d, names: generated(d, names) if d == str(REPO / "docs") else set()
+    )
     if source is not None:
         shutil.copytree(source, root / "source")
     return {
