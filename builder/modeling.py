@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from builder.arabic import ascii_digits
 from builder.cleaning import BoilerplateRules, clean_body, tidy_line
 from builder.model import Article, Problem, RawArticle, Severity
-from builder.safety import escape_markdown, is_safe_url, neutralize_markdown
+from builder.safety import escape_plain_body, is_safe_url, neutralize_markdown
 from builder.slugs import slugify
 
 KNOWN_KEYS = (
@@ -180,7 +180,7 @@ def model_article(
     cleaned = clean_body(raw.body, rules, plain_text=plain)
     if not cleaned.strip():
         out.error("the article has no body text (it is empty, or only boilerplate, after cleaning)")
-    body = _escape_blocks(cleaned) if plain else neutralize_markdown(cleaned)
+    body = escape_plain_body(cleaned) if plain else neutralize_markdown(cleaned)
     summary = _text(meta.get("summary"), "summary", out) or plain_summary(body)
     article = Article(
         source_path=raw.source_path,
@@ -198,14 +198,3 @@ def model_article(
         publish_after=embargo,
     )
     return (None if out.failed else article), tuple(out.problems)
-
-
-def _escape_blocks(cleaned: str) -> str:
-    """Plain-text paragraphs become Markdown that shows exactly that text."""
-    blocks = []
-    for block in cleaned.split("\n\n"):
-        if block.startswith("## "):
-            blocks.append("## " + escape_markdown(block[3:]))
-        else:
-            blocks.append(escape_markdown(block))
-    return "\n\n".join(blocks)

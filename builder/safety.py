@@ -35,6 +35,18 @@ def escape_markdown(text: str) -> str:
     return "\n".join(_BLOCK_MARKER.sub(_escape_block_marker, line) for line in text.split("\n"))
 
 
+def escape_plain_body(cleaned: str) -> str:
+    """A cleaned plain-text body (paragraphs, ``## `` subheadings) becomes
+    Markdown that shows exactly that text."""
+    blocks = []
+    for block in cleaned.split("\n\n"):
+        if block.startswith("## "):
+            blocks.append("## " + escape_markdown(block[3:]))
+        else:
+            blocks.append(escape_markdown(block))
+    return "\n\n".join(blocks)
+
+
 def _escape_block_marker(match: re.Match[str]) -> str:
     """``# …``, ``- …``, ``+ …`` and ``1. …`` at a line start would be headings or lists."""
     lead, marker = match.group(1), match.group(2)

@@ -14,7 +14,7 @@ from builder.ingest.boilerplate import drop_policy
 from builder.ingest.records import Candidate
 from builder.modeling import model_article
 from builder.readers import read_markdown
-from builder.safety import escape_markdown
+from builder.safety import escape_plain_body
 from builder.slugs import slugify
 
 
@@ -44,13 +44,7 @@ def _markdown_body(candidate: Candidate, cleaned: str) -> str:
     if candidate.markdown:
         return cleaned
     # Plain text must show as written: escape what Markdown would read as syntax.
-    blocks = []
-    for block in cleaned.split("\n\n"):
-        if block.startswith("## "):
-            blocks.append("## " + escape_markdown(block[3:]))
-        else:
-            blocks.append(escape_markdown(block))
-    return "\n\n".join(blocks)
+    return escape_plain_body(cleaned)
 
 
 def folder_of(candidate: Candidate) -> str:
