@@ -18,6 +18,9 @@ generate: $(RUNTIME)
 check: $(RUNTIME)
 	$(BIN)/python -m builder check
 
+bundle: $(RUNTIME)
+	$(BIN)/python -m builder bundle
+
 serve: $(RUNTIME)
 	$(BIN)/python -m builder generate
 	$(BIN)/mkdocs serve
@@ -65,4 +68,4 @@ node:
 	fi
 
 clean:
-	rm -rf site build dist docs/index.md docs/articles docs/archive docs/tags docs/search
+	rm -rf site build dist .site.fingerprint docs/index.md docs/articles docs/archive docs/tags docs/search

@@ -11,15 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder import __version__
-from builder.config import load_site_config
+from builder import __version__, bundle, linkcheck
 from builder.errors import BuilderError, ConfigError
+from builder.feeds import feed_notices
 from builder.ingest import cli as ingest_cli
 from builder.model import Severity
-from builder.pipeline import Collected, collect, render_site, report_for, tag_all, tty_progress
+from builder.pipeline import Collected, prepare, report_for, tty_progress
 from builder.publish import PublishOptions, build_site
 from builder.report import DEFAULT_REPORT_PATH, format_rejections, write_report
-from builder.taxonomy import load_taxonomy
 from builder.writer import write_files
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -121,6 +120,8 @@ def make_parser() -> argparse.ArgumentParser:
     )
     _add_common(check, writes_docs=False, builds_site=False)
     ingest_cli.add_parser(commands)
+    bundle.add_parser(commands)
+    linkcheck.add_parser(commands)
     return parser
 
 
@@ -142,33 +143,38 @@ def _print_problems(out: _Output, collected: Collected, *, every_problem: bool) 
 
 
 def _run(args: argparse.Namespace, out: _Output) -> int:
-    if not args.source.is_dir():
-        raise ConfigError(f"source folder not found: {args.source} (use --source DIR)")
-    config = load_site_config(args.config)  # every configuration error at once, before any work
-    taxonomy = load_taxonomy(config.taxonomy_file)
     checking = args.command == "check"
-    collected = collect(
+    prepared = prepare(
         args.source,
-        unknown_keys_are_errors=checking or args.strict,
+        args.config,
+        strict=args.strict,
+        unknown_keys_are_errors=checking,
         include_drafts=getattr(args, "drafts", False),
         jobs=args.jobs,
         progress=None if out.quiet else tty_progress(),
     )
-    collected, articles = tag_all(collected, taxonomy, strict=config.strict_tags or args.strict)
+    collected = prepared.collected
     _print_problems(out, collected, every_problem=checking)
     if checking:
         out.info(
             f"checked {collected.inputs} files: {len(collected.articles)} ok, {len(collected.rejections)} rejected"
         )
         return EXIT_REJECTED if collected.rejections else EXIT_OK
+    if args.strict and collected.rejections:
+        out.error("strict: nothing was written because some inputs were rejected")
+        return EXIT_REJECTED
 
-    stats = write_files(args.docs_dir, render_site(articles, taxonomy, collected.previews))
+    pages = prepared.pages()
+    stats = write_files(args.docs_dir, pages)
     file_stats = {"written": stats.written, "unchanged": stats.unchanged, "removed": stats.removed}
     out.detail(f"docs: {stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed")
     report = report_for(collected, file_stats)
     write_report(report, args.report)
     if args.command == "build":
-        build_site(PublishOptions(args.config, args.docs_dir, args.site_dir, dirty=args.dirty))
+        extra = prepared.publication_files(pages, directory_urls=True)
+        build_site(PublishOptions(args.config, args.docs_dir, args.site_dir, dirty=args.dirty, extra_files=extra))
+        for notice in feed_notices(prepared.site.site_url):
+            out.info(notice)
         out.info(f"site built in {args.site_dir}")
     out.info(report.summary())
     out.detail(f"report: {args.report}")
@@ -177,8 +183,10 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
-    if args.command == "ingest":
-        return ingest_cli.run(args)
+    # Commands with their own runner (and their own messages and exit codes).
+    runners = {"ingest": ingest_cli.run, "bundle": bundle.run, "linkcheck": linkcheck.run}
+    if args.command in runners:
+        return runners[args.command](args)
     out = _Output(args.quiet, args.verbose)
     try:
         return _run(args, out)

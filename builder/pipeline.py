@@ -21,7 +21,9 @@ from builder.arabic import normalize
 from builder.archive import build_archive, neighbours
 from builder.charts import svg_timeline
 from builder.cleaning import BoilerplateRules, default_rules
-from builder.errors import SourceError
+from builder.config import SiteConfig, load_site_config
+from builder.errors import ConfigError, SourceError
+from builder.feeds import publication_files
 from builder.model import Article, EntityRef, GeneratedFile, Problem, Rejection, Severity
 from builder.modeling import model_article
 from builder.readers import read_file
@@ -32,7 +34,7 @@ from builder.search import build_search_files
 from builder.tagger import link_first_mentions, tag_article
 from builder.tagpages import INDEX_PATH as TAGS_INDEX
 from builder.tagpages import render_tag_pages
-from builder.taxonomy import Taxonomy
+from builder.taxonomy import Taxonomy, load_taxonomy
 
 Progress = Callable[[str, int, int], None]
 
@@ -323,3 +325,55 @@ def tty_progress() -> Progress | None:
             print(f"\r{stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
 
     return show
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """The source folder read, checked and tagged, with the site settings: what
+    every command (check, generate, build, bundle) starts from."""
+
+    site: SiteConfig
+    taxonomy: Taxonomy
+    collected: Collected
+    articles: tuple[Article, ...]  # published and tagged
+
+    def pages(self) -> list[GeneratedFile]:
+        return render_site(self.articles, self.taxonomy, self.collected.previews)
+
+    def publication_files(self, pages: Sequence[GeneratedFile], *, directory_urls: bool) -> dict[str, bytes]:
+        """Atom feed and sitemap (they replace MkDocs' sitemap), dated by the articles."""
+        listings = [p.path for p in pages if p.path.endswith(".md") and not p.path.startswith("articles/")]
+        return publication_files(
+            self.articles,
+            listings,
+            site_url=None if not directory_urls else self.site.site_url,
+            title=self.site.site_name,
+            directory_urls=directory_urls,
+        )
+
+
+def prepare(
+    source_dir: Path,
+    config_file: Path,
+    *,
+    strict: bool = False,
+    unknown_keys_are_errors: bool = False,
+    include_drafts: bool = False,
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> Prepared:
+    """Settings first (every configuration error at once, before any work),
+    then read → clean → model → tag."""
+    if not source_dir.is_dir():
+        raise ConfigError(f"source folder not found: {source_dir} (use --source DIR)")
+    site = load_site_config(config_file)
+    taxonomy = load_taxonomy(site.taxonomy_file)
+    collected = collect(
+        source_dir,
+        unknown_keys_are_errors=unknown_keys_are_errors or strict,
+        include_drafts=include_drafts,
+        jobs=jobs,
+        progress=progress,
+    )
+    collected, articles = tag_all(collected, taxonomy, strict=site.strict_tags or strict)
+    return Prepared(site, taxonomy, collected, articles)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import os
 import shutil
 import socketserver
 import threading
@@ -19,7 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = REPO.parent / "shared"
 REFERENCE = SHARED / "reference" / "000_09eac59f0622c205.txt"
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium here; CI elsewhere (the GitHub workflow) points this at its own.
+CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

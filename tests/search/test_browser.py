@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import statistics
 import threading
 from collections import Counter
@@ -64,16 +63,7 @@ def http_root(sites: tuple[site_builder.BuiltSite, site_builder.BuiltSite]) -> I
     server.server_close()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists() or shutil.which("node") is None:
-        pytest.skip("Debian chromium (/usr/bin/chromium) is needed for the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+# The browser is tests/conftest.py's session fixture: one Playwright per test session.
 
 
 class Tab:

@@ -1,0 +1,270 @@
+"""The Atom feed and the sitemap: pure functions from articles to XML text.
+
+Decisions (documented in the README):
+
+* Nothing carries the build time. An entry's ``updated`` is the article's
+  ``published`` time, else its ``date`` at 00:00 UTC; the feed's ``updated`` is
+  the newest entry's. A sitemap ``lastmod`` is the article's ``date``; listing
+  pages (``extra_pages``) get the newest article date of the whole site, since
+  every new article changes them.
+* Undated articles are left out of the feed (Atom requires a date and we will
+  not invent one) and listed in the sitemap without ``lastmod``. Drafts are left
+  out of both.
+* Entry ids are ``urn:uuid:`` values derived from the slug, so they do not
+  change when ``site_url`` is set or changed later and readers do not see every
+  article again.
+* Without ``site_url`` links are relative to the site root (where ``feed.xml`` and
+  ``sitemap.xml`` live); :func:`feed_notices` says so for the CLI to print.
+* Naive ``published`` datetimes are taken as UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import re
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from lxml import etree
+
+from builder.errors import ConfigError
+from builder.model import Article
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+FEED_PATH = "feed.xml"
+SITEMAP_PATH = "sitemap.xml"
+
+# A fixed namespace for our ids: the ids must never depend on the machine or the clock.
+_ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:arabic-briefing-archive")
+# XML 1.0 forbids these code points; cleaned text should not have them, but a feed must never fail.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def feed_notices(site_url: str | None) -> tuple[str, ...]:
+    """What the CLI should print about the feed and sitemap for this ``site_url``."""
+    if site_url:
+        return ()
+    return (
+        "site_url is not set: feed.xml and sitemap.xml use links relative to the site root. "
+        "Set site_url in mkdocs.yml to publish absolute links.",
+    )
+
+
+def normalize_site_url(site_url: str | None) -> str | None:
+    """``None`` or an absolute http(s) URL ending in ``/``; anything else is a ConfigError."""
+    if not site_url:
+        return None
+    parts = urlsplit(site_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"mkdocs.yml: site_url must be an absolute http(s) URL, got {site_url!r}")
+    return site_url if site_url.endswith("/") else site_url + "/"
+
+
+def page_url(docs_path: str, *, directory_urls: bool = True) -> str:
+    """The URL, relative to the site root, of the page built from ``docs_path`` (MkDocs' rule)."""
+    stem = docs_path[: -len(".md")] if docs_path.endswith(".md") else docs_path
+    if stem == "index" or stem.endswith("/index"):
+        folder = stem[: -len("index")]
+        url = folder if directory_urls else folder + "index.html"
+    else:
+        url = stem + "/" if directory_urls else stem + ".html"
+    return quote(url, safe="/") or "./"
+
+
+def article_id(article: Article) -> str:
+    """A stable IRI for an article, independent of where the site is published."""
+    return f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, 'articles/' + article.slug)}"
+
+
+def article_updated(article: Article) -> dt.datetime | None:
+    """When the article last changed, as far as its metadata says; ``None`` when undated."""
+    if article.published is not None:
+        when = article.published
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        return when.astimezone(dt.UTC)
+    if article.date is not None:
+        return dt.datetime.combine(article.date, dt.time(0, 0), tzinfo=dt.UTC)
+    return None
+
+
+def atom_feed(
+    articles: Sequence[Article],
+    *,
+    site_url: str | None,
+    title: str,
+    limit: int = 50,
+    directory_urls: bool = True,
+) -> str:
+    """An Atom 1.0 document of the newest ``limit`` dated, published articles."""
+    base = normalize_site_url(site_url) or ""
+    dated = [a for a in articles if not a.draft and article_updated(a) is not None]
+    latest = sorted(dated, key=_newest_first)[: max(limit, 0)]
+
+    feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+    feed.set("{http://www.w3.org/XML/1998/namespace}lang", "ar")
+    _text(feed, "id", f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, 'feed')}")
+    _text(feed, "title", title)
+    _text(feed, "updated", _rfc3339(max((_when(a) for a in latest), default=_EPOCH)))
+    _link(feed, base + FEED_PATH, "self", "application/atom+xml")
+    _link(feed, base or "./", "alternate", "text/html")
+    author = etree.SubElement(feed, f"{{{ATOM_NS}}}author")
+    _text(author, "name", title)
+    for article in latest:
+        feed.append(_entry(article, base, directory_urls))
+    return _serialize(feed)
+
+
+def sitemap(
+    articles: Sequence[Article],
+    extra_pages: Sequence[str],
+    *,
+    site_url: str | None,
+    directory_urls: bool = True,
+) -> str:
+    """A sitemap of ``extra_pages`` (paths relative to ``docs/``) then every published article."""
+    base = normalize_site_url(site_url) or ""
+    published = sorted((a for a in articles if not a.draft), key=lambda a: a.slug)
+    newest = max((a.date for a in published if a.date is not None), default=None)
+
+    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS})
+    seen: set[str] = set()
+    for path in sorted(set(extra_pages)):
+        _sitemap_url(urlset, _absolute(base, page_url(path, directory_urls=directory_urls)), newest)
+        seen.add(path)
+    for article in published:
+        if article.page_path in seen:
+            continue
+        loc = _absolute(base, page_url(article.page_path, directory_urls=directory_urls))
+        _sitemap_url(urlset, loc, article.date)
+    return _serialize(urlset)
+
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def publication_files(
+    articles: Sequence[Article],
+    extra_pages: Sequence[str],
+    *,
+    site_url: str | None,
+    title: str,
+    directory_urls: bool = True,
+) -> dict[str, bytes]:
+    """``feed.xml``, ``sitemap.xml`` and ``sitemap.xml.gz`` by path in the site folder.
+
+    They replace what MkDocs writes under those names (its sitemap carries the build
+    date, and its gzip header the build time). The gzip header's time is the newest
+    article's, so the bytes depend on the input only.
+    """
+    feed = atom_feed(articles, site_url=site_url, title=title, directory_urls=directory_urls)
+    pages = sitemap(articles, extra_pages, site_url=site_url, directory_urls=directory_urls)
+    newest = max((_when(a) for a in articles if not a.draft), default=_EPOCH)
+    data = pages.encode("utf-8")
+    return {
+        FEED_PATH: feed.encode("utf-8"),
+        SITEMAP_PATH: data,
+        SITEMAP_PATH + ".gz": gzip.compress(data, compresslevel=9, mtime=int(newest.timestamp())),
+    }
+
+
+def write_publication_files(site_dir: Path, files: Mapping[str, bytes]) -> None:
+    """Write ``files`` into a built site, replacing MkDocs' files of the same name.
+
+    Each file gets a new inode (write then rename), so a site folder made of hard
+    links to a previous site (a dirty build's staging folder) never writes through
+    into that previous site.
+    """
+    for name, data in sorted(files.items()):
+        target = site_dir / name
+        partial = target.with_name(f".{target.name}.partial")
+        partial.write_bytes(data)
+        partial.replace(target)
+
+
+def _when(article: Article) -> dt.datetime:
+    return article_updated(article) or _EPOCH
+
+
+def _newest_first(article: Article) -> tuple[float, str]:
+    return (-_when(article).timestamp(), article.slug)
+
+
+def _entry(article: Article, base: str, directory_urls: bool) -> etree._Element:
+    entry = etree.Element(f"{{{ATOM_NS}}}entry")
+    _text(entry, "id", article_id(article))
+    _text(entry, "title", article.title)
+    _text(entry, "updated", _rfc3339(_when(article)))
+    if article.published is not None:
+        _text(entry, "published", _rfc3339(_when(article)))
+    href = _absolute(base, page_url(article.page_path, directory_urls=directory_urls))
+    _link(entry, href, "alternate", "text/html")
+    if article.author:
+        author = etree.SubElement(entry, f"{{{ATOM_NS}}}author")
+        _text(author, "name", article.author)
+    for term, label in _categories(article):
+        category = etree.SubElement(entry, f"{{{ATOM_NS}}}category")
+        category.set("term", term)
+        category.set("label", label)
+    if article.summary.strip():
+        _text(entry, "summary", article.summary).set("type", "text")
+    return entry
+
+
+def _categories(article: Article) -> list[tuple[str, str]]:
+    """Entities first (slug as term, name as label), then free tags not already named."""
+    out: list[tuple[str, str]] = []
+    names: set[str] = set()
+    for entity in article.entities:
+        if entity.slug and _clean(entity.slug) and entity.slug not in {t for t, _ in out}:
+            out.append((_clean(entity.slug), _clean(entity.name)))
+            names.add(entity.name)
+    for tag in article.tags:
+        cleaned = _clean(tag).strip()
+        if cleaned and tag not in names and cleaned not in {t for t, _ in out}:
+            out.append((cleaned, cleaned))
+    return out
+
+
+def _absolute(base: str, url: str) -> str:
+    """``url`` (relative to the site root) under ``base``; ``./`` is the root itself."""
+    if not base:
+        return url
+    return base if url == "./" else base + url
+
+
+def _sitemap_url(urlset: etree._Element, loc: str, lastmod: dt.date | None) -> None:
+    url = etree.SubElement(urlset, f"{{{SITEMAP_NS}}}url")
+    etree.SubElement(url, f"{{{SITEMAP_NS}}}loc").text = loc
+    if lastmod is not None:
+        etree.SubElement(url, f"{{{SITEMAP_NS}}}lastmod").text = lastmod.isoformat()
+
+
+def _text(parent: etree._Element, name: str, value: str) -> etree._Element:
+    child = etree.SubElement(parent, f"{{{ATOM_NS}}}{name}")
+    child.text = _clean(value)
+    return child
+
+
+def _link(parent: etree._Element, href: str, rel: str, media_type: str) -> None:
+    link = etree.SubElement(parent, f"{{{ATOM_NS}}}link")
+    link.set("rel", rel)
+    link.set("type", media_type)
+    link.set("href", href)
+
+
+def _clean(value: str) -> str:
+    return _NOT_XML.sub("", value)
+
+
+def _rfc3339(when: dt.datetime) -> str:
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _serialize(root: etree._Element) -> str:
+    body: str = etree.tostring(root, encoding="unicode", pretty_print=True)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + body
