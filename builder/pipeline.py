@@ -94,9 +94,12 @@ def load_article(
     """Read, clean and model one file. Never raises for bad input."""
     try:
         raw = read_file(file.path, file.relative)
+        return model_article(raw, rules, unknown_keys_are_errors=unknown_keys_are_errors)
     except SourceError as exc:
         return None, (Problem(exc.path, exc.message, Severity.ERROR, exc.line),)
-    return model_article(raw, rules, unknown_keys_are_errors=unknown_keys_are_errors)
+    except Exception as exc:  # a bug of ours must not cost the other articles their pages
+        message = f"internal error while reading this file ({type(exc).__name__}: {exc}); please report it"
+        return None, (Problem(file.relative, message, Severity.ERROR),)
 
 
 PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves

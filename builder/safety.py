@@ -25,7 +25,7 @@ _BLOCK_MARKER = re.compile(r"^(\s*)([#+-]|\d+[.)])")
 _CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
 _SCHEME = re.compile(r"^\s*<?\s*([a-zA-Z][a-zA-Z0-9+.\-]*)\s*:")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]*)>?[^)]*\)")
-_INLINE_TARGET = re.compile(r"(\]\()([^)\s]*)")
+_INLINE_TARGET = re.compile(r"(\]\()([^)]*)")  # destination and optional title, up to the first ")"
 _REFERENCE_TARGET = re.compile(r"^(\s{0,3}\[[^\]]+\]:\s*)(\S+)", re.MULTILINE)
 
 
@@ -72,8 +72,11 @@ def _is_kept_target(target: str) -> bool:
 
 
 def _defang_target(match: re.Match[str]) -> str:
-    target = match.group(2)
-    return match.group(1) + (target if _is_kept_target(target) else "#")
+    inner = match.group(2)
+    # Browsers drop white space and control characters inside a scheme ("java\tscript:"),
+    # so the destination is judged with them removed, and replaced whole when unsafe.
+    destination = re.sub(r"[\x00-\x20\x7f]+", "", inner.strip().split(' "')[0].strip("<>"))
+    return match.group(1) + (inner if _is_kept_target(destination) else "#")
 
 
 def is_local_url(url: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,36 @@ def test_unpublished_articles_leak_nowhere(hostile_site: dict[str, Path]) -> Non
                 data = path.read_bytes()
                 for canary in CANARIES:
                     assert canary not in data, f"{canary!r} leaked into {path}"
+
+
+def test_unpublished_articles_leak_into_no_bundle(tmp_path: Path) -> None:
+    from builder.bundle import build_bundle
+
+    project = make_site_project(tmp_path / "p", ADVERSARIAL)
+    result = build_bundle(project["source"], tmp_path / "bundle.zip", config_file=project["config"])
+    with zipfile.ZipFile(result.path) as bundle:
+        assert bundle.namelist()
+        for name in bundle.namelist():
+            data = bundle.read(name)
+            for canary in CANARIES:
+                assert canary not in data, f"{canary!r} leaked into the bundle's {name}"
+
+
+def test_one_failing_article_does_not_stop_the_others(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from builder import pipeline
+
+    real = pipeline.model_article
+
+    def fragile(raw: Any, *args: Any, **kwargs: Any) -> Any:
+        if raw.source_path in ("iframe.md", "style_tag.md"):
+            raise RuntimeError("boom")
+        return real(raw, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "model_article", fragile)
+    collected = pipeline.collect(ADVERSARIAL)
+    failed = [r for r in collected.rejections if "internal error" in r.reason]
+    assert {r.source_path for r in failed} == {"iframe.md", "style_tag.md"}
+    assert len(collected.articles) > 10
 
 
 def test_preview_build_shows_drafts_clearly_marked(hostile_site: dict[str, Path], tmp_path: Path) -> None:
