@@ -47,8 +47,15 @@ def count_label(count: int, one: str = "إحاطة", two: str = "إحاطتان"
 
 
 def link(from_page: str, to_page: str) -> str:
-    """Relative link between two pages given by their paths under ``docs/``."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    """Relative link between two pages given by their paths under ``docs/``.
+
+    Generated paths are plain (no ``.`` or ``..`` parts), so climbing to the docs
+    root and down again is exact, and far cheaper than ``posixpath.relpath`` on
+    the hundreds of thousands of links a large archive has."""
+    folder = posixpath.dirname(from_page)
+    if to_page.startswith(folder + "/") if folder else True:
+        return to_page[len(folder) + 1 :] if folder else to_page
+    return "../" * (folder.count("/") + 1) + to_page
 
 
 def tag_page_path(entity: EntityRef) -> str:

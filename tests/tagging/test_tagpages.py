@@ -123,7 +123,7 @@ def test_a_tag_page_shows_name_type_count_years_chart_and_related_tags() -> None
     assert years == sorted(years, reverse=True)  # newest first; 50 articles fit in 2023 and 2022 here
     related = page.split("## وسوم تظهر معه كثيرًا", 1)[1]
     assert related.index("فرنسا") < related.index("أنتوني بلينكن")  # 60 together before 40
-    assert "(فرنسا.md)" in related and "(../person/أنتوني-بلينكن.md)" in related
+    assert "(فرنسا.md)" in related and "(../../tags/person/أنتوني-بلينكن.md)" in related
 
 
 def test_undated_articles_come_last() -> None:
@@ -132,7 +132,7 @@ def test_undated_articles_come_last() -> None:
 
 
 def test_a_place_page_links_the_country_it_implies() -> None:
-    assert "[قطر](../country/قطر.md)" in files()["tags/place/الدوحة.md"]
+    assert "[قطر](../../tags/country/قطر.md)" in files()["tags/place/الدوحة.md"]
 
 
 def test_the_index_groups_by_type_in_arabic_order_with_counts() -> None:
