@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: site generate check serve test lint chromium node bundle bench clean
+.PHONY: site generate check serve test lint chromium node bundle bench bench-large clean
 
 site: $(RUNTIME)
 	$(BIN)/python -m builder build
@@ -21,6 +21,13 @@ check: $(RUNTIME)
 bundle: $(RUNTIME)
 	$(BIN)/python -m builder bundle
 
+# Benchmarks (never timed assertions in tests): results in bench/results/<size>.json.
+bench: $(DEV)
+	$(BIN)/python bench/run.py --sizes 1k,10k
+
+bench-large: $(DEV)
+	$(BIN)/python bench/run.py --sizes 100k
+
 serve: $(RUNTIME)
 	$(BIN)/python -m builder generate
 	$(BIN)/mkdocs serve
@@ -30,8 +37,8 @@ test: $(DEV) chromium node lint
 	$(BIN)/python -m pytest
 
 lint: $(DEV)
-	$(BIN)/ruff check builder tests tools
-	$(BIN)/ruff format --check builder tests tools
+	$(BIN)/ruff check builder tests tools bench
+	$(BIN)/ruff format --check builder tests tools bench
 	$(BIN)/mypy
 
 $(BIN)/python:
