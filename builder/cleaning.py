@@ -42,6 +42,7 @@ class BoilerplateRules:
     drop_lines: frozenset[str]
     drop_prefixes: tuple[str, ...]
     tail_markers: frozenset[str]
+    longest: int = 0  # characters of the longest whole-line phrase
 
 
 def _match_form(line: str) -> str:
@@ -66,10 +67,13 @@ def parse_rules(data: object, origin: str) -> BoilerplateRules:
         errors.append(f"{origin}: unknown keys {', '.join(unknown)}")
     if errors:
         raise ConfigError("\n".join(errors))
+    drop_lines = frozenset(_match_form(v) for v in lists["drop_lines"])
+    tail_markers = frozenset(_match_form(v) for v in lists["tail_markers"])
     return BoilerplateRules(
-        drop_lines=frozenset(_match_form(v) for v in lists["drop_lines"]),
+        drop_lines=drop_lines,
         drop_prefixes=tuple(_match_form(v) for v in lists["drop_prefixes"]),
-        tail_markers=frozenset(_match_form(v) for v in lists["tail_markers"]),
+        tail_markers=tail_markers,
+        longest=max((len(p) for p in drop_lines | tail_markers), default=0),
     )
 
 
@@ -85,6 +89,8 @@ def tidy_line(line: str) -> str:
 
 
 def is_boilerplate(line: str, rules: BoilerplateRules) -> bool:
+    if line.count(" ") >= MAX_PREFIX_LINE_WORDS and len(line) > 2 * rules.longest:
+        return False  # too long for any phrase, too many words for a prefix: skip normalising it
     form = _match_form(line)
     if not form:
         return False

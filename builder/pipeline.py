@@ -14,7 +14,7 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from builder.arabic import normalize
@@ -88,13 +88,31 @@ def discover(source_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]],
     return files, ignored, rejections
 
 
+@dataclass(frozen=True)
+class Tagging:
+    """How to tag articles as they are loaded."""
+
+    taxonomy: Taxonomy
+    strict: bool = False  # a front-matter tag outside the taxonomy rejects the article
+
+
 def load_article(
-    file: SourceFile, *, rules: BoilerplateRules, unknown_keys_are_errors: bool = False
+    file: SourceFile,
+    *,
+    rules: BoilerplateRules,
+    unknown_keys_are_errors: bool = False,
+    tagging: Tagging | None = None,
 ) -> tuple[Article | None, tuple[Problem, ...]]:
-    """Read, clean and model one file. Never raises for bad input."""
+    """Read, clean, model and tag one file: all of it per article and pure, so
+    it runs in worker processes. Never raises for bad input."""
     try:
         raw = read_file(file.path, file.relative)
-        return model_article(raw, rules, unknown_keys_are_errors=unknown_keys_are_errors)
+        article, problems = model_article(raw, rules, unknown_keys_are_errors=unknown_keys_are_errors)
+        if article is None or tagging is None:
+            return article, problems
+        tagged, found = tag_article(article, tagging.taxonomy, strict=tagging.strict)
+        problems += found
+        return (None if any(p.severity is Severity.ERROR for p in found) else tagged), problems
     except SourceError as exc:
         return None, (Problem(exc.path, exc.message, Severity.ERROR, exc.line),)
     except Exception as exc:  # a bug of ours must not cost the other articles their pages
@@ -114,14 +132,17 @@ def load_all(
     rules: BoilerplateRules,
     *,
     unknown_keys_are_errors: bool = False,
+    tagging: Tagging | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> list[tuple[Article | None, tuple[Problem, ...]]]:
-    """Read, clean and model every file, in parallel across cores for large
-    corpora. Results come back in input order, so the output is the same as a
-    serial run's."""
+    """Read, clean, model and tag every file, in parallel across cores for
+    large corpora. Results come back in input order, so the output is the same
+    as a serial run's."""
     jobs = jobs or default_jobs()
-    load = functools.partial(load_article, rules=rules, unknown_keys_are_errors=unknown_keys_are_errors)
+    load = functools.partial(
+        load_article, rules=rules, unknown_keys_are_errors=unknown_keys_are_errors, tagging=tagging
+    )
     results: list[tuple[Article | None, tuple[Problem, ...]]] = []
     if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
@@ -198,17 +219,22 @@ def collect(
     rules: BoilerplateRules | None = None,
     unknown_keys_are_errors: bool = False,
     include_drafts: bool = False,
+    tagging: Tagging | None = None,
     now: dt.datetime | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
 ) -> Collected:
+    """The source folder as articles (tagged when ``tagging`` is given),
+    duplicates, withheld articles, ignored files and rejections."""
     rules = rules or default_rules()
     now = now or dt.datetime.now(dt.UTC)
     files, ignored, refused = discover(source_dir)
     rejections = list(refused)
     articles: list[Article] = []
     problems: list[Problem] = []
-    loaded = load_all(files, rules, unknown_keys_are_errors=unknown_keys_are_errors, jobs=jobs, progress=progress)
+    loaded = load_all(
+        files, rules, unknown_keys_are_errors=unknown_keys_are_errors, tagging=tagging, jobs=jobs, progress=progress
+    )
     for article, found in loaded:
         problems.extend(found)
         if article is None:
@@ -247,29 +273,6 @@ def collect(
         rejections=tuple(sorted(rejections, key=lambda r: r.source_path)),
         problems=tuple(problems),
     )
-
-
-def tag_all(collected: Collected, taxonomy: Taxonomy, *, strict: bool = False) -> tuple[Collected, tuple[Article, ...]]:
-    """Tag every published article. With ``strict``, an article whose tags fall
-    outside the taxonomy is rejected. Returns the updated collection and the
-    tagged articles."""
-    tagged: list[Article] = []
-    problems = list(collected.problems)
-    rejections = list(collected.rejections)
-    for article in collected.articles:
-        result, found = tag_article(article, taxonomy, strict=strict)
-        problems.extend(found)
-        if any(p.severity is Severity.ERROR for p in found):
-            rejections.append(_rejection(found))
-        else:
-            tagged.append(result)
-    updated = replace(
-        collected,
-        articles=tuple(tagged),
-        rejections=tuple(sorted(rejections, key=lambda r: r.source_path)),
-        problems=tuple(problems),
-    )
-    return updated, tuple(tagged)
 
 
 def _tag_href_from(page: str) -> Callable[[EntityRef], str]:
@@ -375,8 +378,8 @@ def prepare(
         source_dir,
         unknown_keys_are_errors=unknown_keys_are_errors or strict,
         include_drafts=include_drafts,
+        tagging=Tagging(taxonomy, strict=site.strict_tags or strict),
         jobs=jobs,
         progress=progress,
     )
-    collected, articles = tag_all(collected, taxonomy, strict=site.strict_tags or strict)
-    return Prepared(site, taxonomy, collected, articles)
+    return Prepared(site, taxonomy, collected, collected.articles)

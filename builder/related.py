@@ -10,6 +10,7 @@ Ties go to the nearer date, then to the slug, so the result is deterministic.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Sequence
@@ -37,10 +38,14 @@ def _identity(article: Article) -> tuple[str, str]:
     return (title, article.date.isoformat() if article.date else "")
 
 
-def _distance(a: Article, b: Article) -> int:
-    if a.date is None or b.date is None:
+def _ordinal(article: Article) -> int | None:
+    return article.date.toordinal() if article.date else None
+
+
+def _distance(a: int | None, b: int | None) -> int:
+    if a is None or b is None:
         return _UNDATED_DISTANCE
-    return abs(a.date.toordinal() - b.date.toordinal())
+    return abs(a - b)
 
 
 def related_articles(articles: Sequence[Article], limit: int = 5) -> dict[str, tuple[str, ...]]:
@@ -69,23 +74,49 @@ def related_articles(articles: Sequence[Article], limit: int = 5) -> dict[str, t
                 holders[key].append(index)
 
     identities = [_identity(a) for a in articles]
+    ordinals = [_ordinal(a) for a in articles]
+    slugs = [a.slug for a in articles]
     result: dict[str, tuple[str, ...]] = {}
     for index, article in enumerate(articles):
         scores: dict[int, float] = defaultdict(float)
         for key in sorted(keys_of[index]):  # sorted: float sums in a fixed order
             for other in holders.get(key, ()):
                 scores[other] += weights[key]
-        candidates = [other for other, score in scores.items() if score > 0 and articles[other].slug != article.slug]
-        candidates.sort(key=lambda o: (-round(scores[o], 9), _distance(article, articles[o]), articles[o].slug))
-        chosen: list[str] = []
-        seen = {identities[index]}
-        for other in candidates:
-            slug = articles[other].slug
-            # Two copies of one briefing take one place in the list.
-            if slug not in chosen and identities[other] not in seen:
-                chosen.append(slug)
-                seen.add(identities[other])
-            if len(chosen) == limit:
-                break
+        rounded = {o: round(s, 9) for o, s in scores.items() if s > 0 and slugs[o] != article.slug}
+        here = ordinals[index]
+
+        def order(other: int, here: int | None = here, rounded: dict[int, float] = rounded) -> tuple[float, int, str]:
+            return (-rounded[other], _distance(here, ordinals[other]), slugs[other])
+
+        # Only the best few scores (all ties at the cut included) need the full ordering;
+        # sorting every candidate made this step the slowest of a large build.
+        pool = list(rounded)
+        wanted = limit * 3
+        if len(pool) > wanted:
+            cutoff = heapq.nlargest(wanted, rounded.values())[-1]
+            pool = [other for other in pool if rounded[other] >= cutoff]
+        pool.sort(key=order)
+        chosen = _pick(pool, identities, slugs, identities[index], limit)
+        if len(chosen) < limit and len(pool) < len(rounded):  # copies used up the pool: take them all
+            chosen = _pick(sorted(rounded, key=order), identities, slugs, identities[index], limit)
         result[article.slug] = tuple(chosen)
     return result
+
+
+def _pick(
+    ordered: Sequence[int],
+    identities: Sequence[tuple[str, str]],
+    slugs: Sequence[str],
+    own_identity: tuple[str, str],
+    limit: int,
+) -> list[str]:
+    """The first ``limit`` distinct briefings: two copies of one take one place."""
+    chosen: list[str] = []
+    seen = {own_identity}
+    for other in ordered:
+        if slugs[other] not in chosen and identities[other] not in seen:
+            chosen.append(slugs[other])
+            seen.add(identities[other])
+        if len(chosen) == limit:
+            break
+    return chosen

@@ -13,7 +13,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from builder.pipeline import collect, render_site, tag_all
+from builder.pipeline import Tagging, collect, render_site
 from builder.taxonomy import load_taxonomy
 
 from conftest import FIXTURES
@@ -27,7 +27,8 @@ NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_generated_markdown_matches_golden(scenario: str) -> None:
     folder = GOLDEN / scenario
-    collected, articles = tag_all(collect(folder / "source", now=NOW), TAXONOMY)
+    collected = collect(folder / "source", now=NOW, tagging=Tagging(TAXONOMY))
+    articles = collected.articles
     assert not collected.rejections, collected.rejections
     # Markdown pages only: the search index files have their own tests (tests/search).
     produced = {f.path: f.content for f in render_site(articles, TAXONOMY) if f.path.endswith(".md")}

@@ -13,7 +13,7 @@ from bs4 import BeautifulSoup
 
 from builder import pipeline
 from builder.cli import main
-from builder.pipeline import collect, render_site
+from builder.pipeline import Tagging, collect, render_site
 from builder.taxonomy import load_taxonomy
 
 from conftest import REPO, build_args, make_site_project
@@ -121,9 +121,10 @@ def test_unchanged_rebuild_rewrites_nothing(tmp_path: Path) -> None:
 
 
 def test_parallel_reading_gives_the_serial_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    serial = collect(REPO / "source", jobs=1, now=NOW)
-    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
-    parallel = collect(REPO / "source", jobs=2, now=NOW)
-    assert parallel == serial
     taxonomy = load_taxonomy()
+    serial = collect(REPO / "source", jobs=1, now=NOW, tagging=Tagging(taxonomy))
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
+    parallel = collect(REPO / "source", jobs=2, now=NOW, tagging=Tagging(taxonomy))
+    assert parallel == serial
+    assert all(a.entities for a in parallel.articles), "tagged in the worker processes"
     assert render_site(parallel.articles, taxonomy) == render_site(serial.articles, taxonomy)
