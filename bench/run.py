@@ -94,7 +94,8 @@ class Result:
     nav_links_on_home: int = 0
     search_index_bytes: int | None = None
     search_index_files: int | None = None
-    search_bytes_per_query: float | None = None
+    search_bytes_per_query: float | None = None  # median over QUERIES queries
+    search_bytes_per_query_p95: float | None = None
     notes: list[str] = field(default_factory=list)
 
 
@@ -216,16 +217,53 @@ def plain_mkdocs(work: Path) -> Step:
     return run("plain mkdocs", [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(plain / "mkdocs.yml")], cwd=plain)
 
 
-def search_numbers(site: Path, result: Result) -> None:
+QUERIES = 100
+QUERY_TOOL = Path(__file__).resolve().parents[1] / "tests" / "js" / "query_cli.js"
+
+
+def benchmark_queries(source: Path, count: int = QUERIES) -> list[str]:
+    """Deterministic queries from the corpus' own titles: the longest word of a
+    title, and every fourth query the title's first two words."""
+    titles = []
+    for path in sorted(source.rglob("*.md")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.startswith("title:"):
+                titles.append(line.removeprefix("title:").strip().strip("\"'"))
+                break
+    if not titles:
+        return []
+    step = max(1, len(titles) // count)
+    queries = []
+    for number, title in enumerate(titles[::step][:count]):
+        words = [w for w in title.split() if len(w) > 2 and not w.isdigit()] or title.split()
+        queries.append(" ".join(words[:2]) if number % 4 == 3 and len(words) > 1 else max(words, key=len))
+    return queries
+
+
+def search_numbers(site: Path, source: Path, result: Result) -> None:
     search = site / "search"
     if not search.is_dir():
         result.notes.append("no site/search/: search index not measured")
         return
     result.search_index_bytes, result.search_index_files = tree_size(search)
-    stats = search / "bench.json"  # written by the search build when it measures itself
-    if stats.is_file():
-        value = json.loads(stats.read_text(encoding="utf-8")).get("bytes_per_query")
-        result.search_bytes_per_query = float(value) if value is not None else None
+    queries = benchmark_queries(source)
+    if not queries or shutil.which("node") is None:
+        result.notes.append("node or queries missing: bytes per query not measured")
+        return
+    # The browser engine itself, run by node over the built index: bytes of every file a query loads.
+    run = subprocess.run(
+        ["node", str(QUERY_TOOL), str(site)],
+        input=json.dumps(queries),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if run.returncode != 0:
+        result.notes.append(f"query tool failed: {run.stderr.strip()[-300:]}")
+        return
+    loaded = sorted(entry["bytes"] for entry in json.loads(run.stdout))
+    result.search_bytes_per_query = float(loaded[len(loaded) // 2])
+    result.search_bytes_per_query_p95 = float(loaded[min(len(loaded) - 1, int(len(loaded) * 0.95))])
 
 
 def largest_page(site: Path) -> tuple[int, str, int]:
@@ -302,7 +340,7 @@ def bench_size(size: int, work_root: Path, material: synth.Material, *, quick: b
     home = site / "index.html"
     if home.is_file():
         result.nav_links_on_home = home.read_text(encoding="utf-8").count('class="md-nav__link')
-    search_numbers(site, result)
+    search_numbers(site, work / "source", result)
     return result
 
 
@@ -341,7 +379,8 @@ def table(results: Sequence[Result]) -> str:
         ("largest page", *(f"{r.largest_page_bytes / 1000:.0f} KB" for r in results)),
         ("nav links per page (home)", *(str(r.nav_links_on_home) for r in results)),
         ("search index", *(_opt(r.search_index_bytes, "{:,} B") for r in results)),
-        ("search bytes/query", *(_opt(r.search_bytes_per_query, "{:,.0f} B") for r in results)),
+        ("search bytes/query, median", *(_opt(r.search_bytes_per_query, "{:,.0f} B") for r in results)),
+        ("search bytes/query, p95", *(_opt(r.search_bytes_per_query_p95, "{:,.0f} B") for r in results)),
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []

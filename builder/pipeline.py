@@ -1,8 +1,10 @@
 """The pipeline: read → clean → model → tag → relate → render → write → publish.
 
-``collect`` turns the source folder into articles and rejections (no output),
-``generate`` renders every page as plain data and writes what changed into
-``docs/``, and ``build`` then publishes the site with MkDocs.
+``prepare`` reads the settings and the taxonomy, then ``collect`` turns the
+source folder into tagged articles, duplicates, withheld articles and
+rejections (no output); ``render_site`` turns the articles into every page as
+plain data. The CLI (and the bundle) then write what changed into ``docs/``
+(``builder.writer``) and publish with MkDocs (``builder.publish``).
 """
 
 from __future__ import annotations
