@@ -39,6 +39,11 @@ class _Output:
     def error(self, message: str) -> None:
         print(message, file=sys.stderr)
 
+    def stage(self, message: str) -> None:
+        """What a long step is doing, on a terminal only (logs and tests stay quiet)."""
+        if not self.quiet and sys.stderr.isatty():
+            print(message, file=sys.stderr, flush=True)
+
 
 def _add_common(parser: argparse.ArgumentParser, *, writes_docs: bool, builds_site: bool) -> None:
     parser.add_argument(
@@ -164,7 +169,9 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         out.error("strict: nothing was written because some inputs were rejected")
         return EXIT_REJECTED
 
+    out.stage(f"rendering the pages of {len(prepared.articles)} articles…")
     pages = prepared.pages()
+    out.stage(f"writing {len(pages)} files into {args.docs_dir}…")
     stats = write_files(args.docs_dir, pages)
     file_stats = {"written": stats.written, "unchanged": stats.unchanged, "removed": stats.removed}
     out.detail(f"docs: {stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed")
@@ -172,6 +179,7 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
     write_report(report, args.report)
     if args.command == "build":
         extra = prepared.publication_files(pages, directory_urls=True)
+        out.stage(f"building the site with MkDocs into {args.site_dir}…")
         build_site(PublishOptions(args.config, args.docs_dir, args.site_dir, dirty=args.dirty, extra_files=extra))
         for notice in feed_notices(prepared.site.site_url):
             out.info(notice)
