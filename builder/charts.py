@@ -16,7 +16,7 @@ from html import escape
 from builder.datefmt import month_name
 
 WIDTH = 640
-PANEL_HEIGHT = 130
+PANEL_HEIGHT = 142
 BAR_AREA = 80  # tallest bar
 MARGIN = 16
 
@@ -34,7 +34,7 @@ def _panel(top: int, caption: str, bars: Sequence[tuple[str, int]]) -> list[str]
     peak = max((count for _, count in bars), default=0) or 1
     slot = (WIDTH - 2 * MARGIN) / max(len(bars), 1)
     bar_width = max(min(slot * 0.7, 40.0), 2.0)
-    baseline = top + 24 + BAR_AREA
+    baseline = top + 36 + BAR_AREA  # room for the count above the tallest bar, under the caption
     for position, (label, count) in enumerate(bars):
         centre = WIDTH - MARGIN - slot * (position + 0.5)
         height = BAR_AREA * count / peak
