@@ -354,7 +354,8 @@ class Prepared:
         return publication_files(
             self.articles,
             listings,
-            site_url=None if not directory_urls else self.site.site_url,
+            # The offline bundle is opened from disk: its links must stay relative.
+            site_url=self.site.site_url if directory_urls else None,
             title=self.site.site_name,
             directory_urls=directory_urls,
         )

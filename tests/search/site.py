@@ -17,7 +17,6 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -28,8 +27,6 @@ from builder.publish import PublishOptions, build_site
 from .helpers import REPO, SHARED
 
 ANT = SHARED / "corpora" / "ant-multisource"
-SCRIPTS = ["assets/search/analyzer.js", "assets/search/engine.js", "assets/search/ui.js"]
-STYLES = ["assets/search/search.css"]
 _FIELD = re.compile(r"<(DOCNO|URL|SRC|TITLE|TEXT)>(.*?)</\1>", re.S)
 
 
@@ -63,38 +60,6 @@ def convert_ant(target: Path) -> int:
     return count
 
 
-class _IgnorePythonTags(yaml.SafeLoader):
-    """Reads mkdocs.yml without running its !!python tags."""
-
-
-_IgnorePythonTags.add_multi_constructor("tag:yaml.org,2002:python/", lambda *_: None)
-
-
-def derived_config(target: Path, *, directory_urls: bool) -> Path:
-    """A config inheriting the project's, with the search wired in."""
-    parent = REPO / "mkdocs.yml"
-    data: dict[str, Any] = yaml.load(parent.read_text(encoding="utf-8"), Loader=_IgnorePythonTags)
-    plugins = [
-        p
-        for p in data.get("plugins") or []
-        if (p if isinstance(p, str) else next(iter(p))) not in ("search", "material/search")
-    ]
-    scripts = list(data.get("extra_javascript") or [])
-    styles = list(data.get("extra_css") or [])
-    child = {
-        "INHERIT": str(parent),
-        "plugins": plugins,
-        "extra_javascript": scripts + [s for s in SCRIPTS if s not in scripts],
-        "extra_css": styles + [s for s in STYLES if s not in styles],
-        "use_directory_urls": directory_urls,
-        "theme": {"custom_dir": str(REPO / "overrides")},
-        "hooks": [str(REPO / h) for h in data.get("hooks") or []],
-    }
-    path = target / f"mkdocs-{'dir' if directory_urls else 'file'}.yml"
-    path.write_text(yaml.safe_dump(child, allow_unicode=True), encoding="utf-8")
-    return path
-
-
 def build(work: Path, *, with_ant: bool) -> tuple[BuiltSite, BuiltSite]:
     """Build the site twice: directory URLs (HTTP) and ``.html`` URLs (file://).
 
@@ -119,7 +84,7 @@ def build(work: Path, *, with_ant: bool) -> tuple[BuiltSite, BuiltSite]:
     sites = []
     for directory_urls in (True, False):
         site_dir = work / ("site-dir" if directory_urls else "site-file")
-        config = derived_config(work, directory_urls=directory_urls)
+        config = REPO / "mkdocs.yml"  # the project's own: search client, hooks and overrides included
         build_site(PublishOptions(config, docs, site_dir, use_directory_urls=directory_urls))
         sites.append(BuiltSite(site_dir, articles, directory_urls))
     return sites[0], sites[1]

@@ -54,17 +54,23 @@
     }
   }
 
-  function decodeDeltas(text) {
+  // Ascending numbers stored as gaps; with `withLevel`, each gap is followed by
+  // one digit (a score level) and the result is [[number, level], ...].
+  function decodeGaps(text, withLevel) {
     var out = [];
     var at = 0;
     var previous = 0;
     while (at < text.length) {
       var r = readVarint(text, at);
       previous += r[0];
-      out.push(previous);
       at = r[1];
+      out.push(withLevel ? [previous, DIGIT_VALUE[text[at++]]] : previous);
     }
     return out;
+  }
+
+  function decodeDeltas(text) {
+    return decodeGaps(text, false);
   }
 
   // Ascending doc ids of a set: gaps, or "~" then a bitmap of 6 docs per digit.
@@ -91,16 +97,7 @@
 
   // [[docId, level], ...] of a postings string.
   function decodePostings(text) {
-    var out = [];
-    var at = 0;
-    var previous = 0;
-    while (at < text.length) {
-      var r = readVarint(text, at);
-      previous += r[0];
-      out.push([previous, DIGIT_VALUE[text[r[1]]]]);
-      at = r[1] + 1;
-    }
-    return out;
+    return decodeGaps(text, true);
   }
 
   // One Map docId → sorted positions, aligned with the term's postings.
