@@ -85,7 +85,9 @@ def default_rules() -> BoilerplateRules:
 
 def tidy_line(line: str) -> str:
     """NFC, invisible characters gone, white space collapsed and trimmed."""
-    return _SPACES.sub(" ", strip_invisible(unicodedata.normalize("NFC", line))).strip()
+    # Invisible characters go first: removing one from between two marks would
+    # otherwise leave a sequence that NFC reorders on the next pass.
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", strip_invisible(line))).strip()
 
 
 def is_boilerplate(line: str, rules: BoilerplateRules) -> bool:

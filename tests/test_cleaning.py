@@ -132,7 +132,7 @@ def test_cleaning_is_idempotent(text: str) -> None:
 def test_cleaning_never_invents_text(text: str) -> None:
     cleaned = clean_body(text)
     # Compared in NFC without invisible characters: the two changes cleaning makes inside words.
-    words = set(strip_invisible(unicodedata.normalize("NFC", text)).split())
+    words = set(unicodedata.normalize("NFC", strip_invisible(text)).split())
     for word in cleaned.replace("## ", "").split():
         assert any(word in w for w in words)
 
