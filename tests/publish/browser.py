@@ -90,6 +90,9 @@ def open_search(page: Any, query: str) -> Any:
 
 def serious_violations(page: Any) -> list[dict[str, Any]]:
     """axe-core's serious and critical violations on the page as it is now."""
+    # Measure the settled page: mid-way through a fade-in (the search dialog, its
+    # results) text is still translucent and its contrast not yet what a reader sees.
+    page.evaluate("() => Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)))")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations")
