@@ -29,7 +29,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import synth  # the sibling module (bench/ is not a package)
+import search_bench  # the sibling modules (bench/ is not a package)
+import synth
 
 REPO = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -94,8 +95,10 @@ class Result:
     nav_links_on_home: int = 0
     search_index_bytes: int | None = None
     search_index_files: int | None = None
-    search_bytes_per_query: float | None = None  # median over QUERIES queries
+    search_bytes_per_query: float | None = None  # median over search_bench.QUERIES queries
     search_bytes_per_query_p95: float | None = None
+    search: dict[str, float] = field(default_factory=dict)  # every number of bench/search_bench.py
+    regenerate_s: dict[str, float] = field(default_factory=dict)  # --builder-only: generate with a warm cache
     notes: list[str] = field(default_factory=list)
 
 
@@ -217,53 +220,29 @@ def plain_mkdocs(work: Path) -> Step:
     return run("plain mkdocs", [PYTHON, "-m", "mkdocs", "build", "-q", "-f", str(plain / "mkdocs.yml")], cwd=plain)
 
 
-QUERIES = 100
-QUERY_TOOL = Path(__file__).resolve().parents[1] / "tests" / "js" / "query_cli.js"
+REBUILDS = ("nothing", "edit_one", "add_one")
 
 
-def benchmark_queries(source: Path, count: int = QUERIES) -> list[str]:
-    """Deterministic queries from the corpus' own titles: the longest word of a
-    title, and every fourth query the title's first two words."""
-    titles = []
-    for path in sorted(source.rglob("*.md")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.startswith("title:"):
-                titles.append(line.removeprefix("title:").strip().strip("\"'"))
-                break
-    if not titles:
-        return []
-    step = max(1, len(titles) // count)
-    queries = []
-    for number, title in enumerate(titles[::step][:count]):
-        words = [w for w in title.split() if len(w) > 2 and not w.isdigit()] or title.split()
-        queries.append(" ".join(words[:2]) if number % 4 == 3 and len(words) > 1 else max(words, key=len))
-    return queries
-
-
-def search_numbers(site: Path, source: Path, result: Result) -> None:
+def search_numbers(site: Path, source: Path, result: Result, *, browser: bool) -> None:
+    """Index size; bytes loaded per query (the browser engine run by node over
+    the built index); with ``browser``, keystroke-to-results time in Chromium."""
     search = site / "search"
     if not search.is_dir():
-        result.notes.append("no site/search/: search index not measured")
+        result.notes.append(f"no {search}: search index not measured")
         return
     result.search_index_bytes, result.search_index_files = tree_size(search)
-    queries = benchmark_queries(source)
+    queries = search_bench.benchmark_queries(source)
     if not queries or shutil.which("node") is None:
         result.notes.append("node or queries missing: bytes per query not measured")
         return
-    # The browser engine itself, run by node over the built index: bytes of every file a query loads.
-    run = subprocess.run(
-        ["node", str(QUERY_TOOL), str(site)],
-        input=json.dumps(queries),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if run.returncode != 0:
-        result.notes.append(f"query tool failed: {run.stderr.strip()[-300:]}")
+    try:
+        numbers = search_bench.measure(site, queries, browser=browser, notes=result.notes)
+    except Exception as exc:  # a measurement that fails is a note, not a lost benchmark
+        result.notes.append(f"search measurement failed: {type(exc).__name__}: {str(exc)[-300:]}")
         return
-    loaded = sorted(entry["bytes"] for entry in json.loads(run.stdout))
-    result.search_bytes_per_query = float(loaded[len(loaded) // 2])
-    result.search_bytes_per_query_p95 = float(loaded[min(len(loaded) - 1, int(len(loaded) * 0.95))])
+    result.search = numbers
+    result.search_bytes_per_query = numbers.get("search_bytes_per_query")
+    result.search_bytes_per_query_p95 = numbers.get("search_bytes_per_query_p95")
 
 
 def largest_page(site: Path) -> tuple[int, str, int]:
@@ -278,7 +257,9 @@ def say(label: str, message: str) -> None:
     print(f"[{label}] {message}", flush=True)
 
 
-def bench_size(size: int, work_root: Path, material: synth.Material, *, quick: bool, profile: bool) -> Result:
+def bench_size(
+    size: int, work_root: Path, material: synth.Material, *, quick: bool, profile: bool, builder_only: bool = False
+) -> Result:
     label = label_for(size)
     result = Result(size, label, machine_info())
     work = work_root / label
@@ -288,6 +269,9 @@ def bench_size(size: int, work_root: Path, material: synth.Material, *, quick: b
     synth.write_corpus(size, work / "source", material)
     reset_docs(work)
 
+    # Clean runs start without the builder's cache (work/cache, next to the
+    # report); the --dirty rebuilds below reuse the one the full build fills.
+    shutil.rmtree(work / "cache", ignore_errors=True)
     step = run("generate", builder("generate", work))
     result.generate_s = step.seconds
     result.builder_articles_per_s = size / step.seconds
@@ -295,8 +279,11 @@ def bench_size(size: int, work_root: Path, material: synth.Material, *, quick: b
     say(label, f"builder stage (generate): {step.seconds:.2f} s, {result.builder_articles_per_s:,.0f} articles/s")
     if profile:
         profile_generate(work, label)
+    if builder_only:
+        return builder_only_rest(work, size, material, result)
 
     reset_docs(work)
+    shutil.rmtree(work / "cache", ignore_errors=True)
     site = work / "site"
     shutil.rmtree(site, ignore_errors=True)
     step = run("build", builder("build", work, "--site-dir", str(site)))
@@ -340,7 +327,28 @@ def bench_size(size: int, work_root: Path, material: synth.Material, *, quick: b
     home = site / "index.html"
     if home.is_file():
         result.nav_links_on_home = home.read_text(encoding="utf-8").count('class="md-nav__link')
-    search_numbers(site, work / "source", result)
+    search_numbers(site, work / "source", result, browser=not quick)
+    return result
+
+
+def builder_only_rest(work: Path, size: int, material: synth.Material, result: Result) -> Result:
+    """No MkDocs (for sizes where a full build takes too long): the builder
+    stage again with the cache it filled, after nothing, an edit and an
+    addition, and the search index as the builder wrote it into docs/."""
+    result.notes.append("builder only: no MkDocs build, so no site/ numbers; search measured on docs/search")
+    scenarios = (
+        ("nothing", lambda: None),
+        ("edit_one", lambda: edit_one(work, size, material)),
+        ("add_one", lambda: synth.write_corpus(1, work / "source", material, start=size)),
+    )
+    for name, change in scenarios:
+        change()
+        step = run(f"generate again ({name})", builder("generate", work))
+        result.regenerate_s[name] = step.seconds
+        result.peak_rss_by_step_mb[f"regenerate_{name}"] = step.peak_rss_mb
+        say(result.label, f"generate after {name}, cache warm: {step.seconds:.2f} s")
+    result.peak_rss_mb = max(result.peak_rss_by_step_mb.values())
+    search_numbers(work / "docs", work / "source", result, browser=False)
     return result
 
 
@@ -381,7 +389,16 @@ def table(results: Sequence[Result]) -> str:
         ("search index", *(_opt(r.search_index_bytes, "{:,} B") for r in results)),
         ("search bytes/query, median", *(_opt(r.search_bytes_per_query, "{:,.0f} B") for r in results)),
         ("search bytes/query, p95", *(_opt(r.search_bytes_per_query_p95, "{:,.0f} B") for r in results)),
+        *((label, *(_opt(r.search.get(key), spec) for r in results)) for label, key, spec in SEARCH_ROWS),
     ]
+    if any(r.regenerate_s for r in results):
+        rows += [
+            (
+                f"generate again, {name.replace('_', ' ')}",
+                *(_opt(r.regenerate_s.get(name), "{:.2f} s") for r in results),
+            )
+            for name in REBUILDS
+        ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = []
     for number, row in enumerate(rows):
@@ -389,6 +406,16 @@ def table(results: Sequence[Result]) -> str:
         if number == 0:
             lines.append("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     return "\n".join(lines)
+
+
+SEARCH_ROWS = (
+    ("search phrase bytes/query, median", "search_phrase_bytes_per_query", "{:,.0f} B"),
+    ("search phrase bytes/query, p95", "search_phrase_bytes_per_query_p95", "{:,.0f} B"),
+    ("keystroke → results (HTTP), median", "search_keystroke_ms", "{:.0f} ms"),
+    ("keystroke → results (HTTP), p95", "search_keystroke_ms_p95", "{:.0f} ms"),
+    ("keystroke → results (file://), median", "search_keystroke_file_ms", "{:.0f} ms"),
+    ("keystroke → results (file://), p95", "search_keystroke_file_ms_p95", "{:.0f} ms"),
+)
 
 
 def _opt(value: float | None, spec: str) -> str:
@@ -419,6 +446,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=REPO / "bench" / "results", help="where the JSON goes")
     parser.add_argument("--work", type=Path, default=REPO / "build" / "bench", help="scratch folder")
     parser.add_argument("--profile", action="store_true", help="also cProfile the builder stage")
+    parser.add_argument(
+        "--builder-only", action="store_true", help="measure the builder stage and search only (no MkDocs build)"
+    )
     args = parser.parse_args(argv)
     try:
         sizes = parse_sizes(args.sizes)
@@ -432,7 +462,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[Result] = []
     try:
         for size in sizes:
-            result = bench_size(size, args.work.resolve(), material, quick=args.quick, profile=args.profile)
+            options = {"quick": args.quick, "profile": args.profile, "builder_only": args.builder_only}
+            result = bench_size(size, args.work.resolve(), material, **options)
             results.append(result)
             args.results.mkdir(parents=True, exist_ok=True)
             target = args.results / f"{result.label}.json"

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import groupby
+from typing import Generic, TypeVar
 
 from builder.model import Article
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,39 @@ def neighbours(articles: Sequence[Article]) -> dict[str, tuple[Article | None, A
         newer = dated[index + 1] if index + 1 < len(dated) else None
         result[article.slug] = (older, newer)
     return result
+
+
+@dataclass(frozen=True)
+class StablePages(Generic[T]):
+    """A long list split so that a newer item never changes an older page.
+
+    ``newest`` (the first page, at the list's own address) holds the newest
+    ``size`` items, newest first. The older items are in ``blocks`` of ``size``
+    counted from the *oldest*: block 1 holds the oldest ``size`` items, block 2
+    the next ones, and so on. A block is complete before it is published, so
+    its content never changes when a newer item arrives; it is published once
+    its oldest item has left the first page (the first page would otherwise
+    show all of it). Only an older item inserted (or deleted) moves the blocks
+    from that point on."""
+
+    newest: tuple[T, ...]
+    blocks: tuple[tuple[T, ...], ...]  # block n is ``blocks[n - 1]``, oldest first
+    total: int
+
+
+def stable_pages(oldest_first: Sequence[T], size: int) -> StablePages[T]:
+    """``oldest_first`` in a total order (oldest first) split into stable pages."""
+    if size < 1:
+        raise ValueError("page size must be positive")
+    count = len(oldest_first)
+    published = (count - 1) // size if count else 0
+    blocks = tuple(tuple(oldest_first[n * size : (n + 1) * size]) for n in range(published))
+    return StablePages(tuple(reversed(oldest_first[-size:])) if count else (), blocks, count)
+
+
+def numbered_path(first_path: str, number: int) -> str:
+    """Address of older page ``number``: ``x.md`` → ``x-3.md``, ``…/index.md`` → ``…/page-3.md``."""
+    stem = first_path[: -len(".md")]
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")] + "page"
+    return f"{stem}-{number}.md"

@@ -188,11 +188,10 @@ def build_offline_site(source: Path, work: Path, *, config_file: Path, docs_dir:
     real_docs = docs_dir if docs_dir is not None else config_file.parent / "docs"
     if real_docs.is_dir():
         shutil.copytree(real_docs, docs, symlinks=True)
-    pages = prepared.pages()
-    write_files(docs, pages)
+    written = write_files(docs, prepared.pages())
     tree = work / "site"
     # The feed and sitemap get links relative to the bundle (they replace MkDocs' sitemap).
-    extra = prepared.publication_files(pages, directory_urls=False)
+    extra = prepared.publication_files(written.paths, directory_urls=False)
     build_site(PublishOptions(config_file, docs, tree, strict=True, use_directory_urls=False, extra_files=extra))
     (tree / "404.html").unlink(missing_ok=True)
     for source_map in tree.rglob("*.map"):

@@ -80,7 +80,8 @@ def parse_rules(data: object, origin: str) -> BoilerplateRules:
 @cache
 def default_rules() -> BoilerplateRules:
     with BOILERPLATE_FILE.open(encoding="utf-8") as handle:
-        return parse_rules(yaml.safe_load(handle), str(BOILERPLATE_FILE))
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return parse_rules(yaml.load(handle, Loader=loader), str(BOILERPLATE_FILE))  # noqa: S506 - a safe loader
 
 
 def tidy_line(line: str) -> str:

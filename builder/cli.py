@@ -76,6 +76,15 @@ def _add_common(parser: argparse.ArgumentParser, *, writes_docs: bool, builds_si
             action="store_true",
             help="preview: include drafts and embargoed articles (never for publication)",
         )
+        parser.add_argument(
+            "--cache-dir",
+            type=Path,
+            default=None,
+            metavar="DIR",
+            help="keep what reading each file produced here, so unchanged files are not read "
+            "again (default: 'cache' next to the report)",
+        )
+        parser.add_argument("--no-cache", action="store_true", help="read every file; neither use nor fill the cache")
     if builds_site:
         parser.add_argument(
             "--site-dir",
@@ -147,6 +156,13 @@ def _print_problems(out: _Output, collected: Collected, *, every_problem: bool) 
         out.info(f"{len(warnings)} warnings (run with -v to list them, or see the report)")
 
 
+def _cache_dir(args: argparse.Namespace) -> Path | None:
+    if args.command == "check" or args.no_cache:
+        return None
+    folder: Path = args.cache_dir or args.report.parent / "cache"
+    return folder
+
+
 def _run(args: argparse.Namespace, out: _Output) -> int:
     checking = args.command == "check"
     prepared = prepare(
@@ -157,6 +173,7 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         include_drafts=getattr(args, "drafts", False),
         jobs=args.jobs,
         progress=None if out.quiet else tty_progress(),
+        cache_dir=_cache_dir(args),
     )
     collected = prepared.collected
     _print_problems(out, collected, every_problem=checking)
@@ -169,16 +186,14 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         out.error("strict: nothing was written because some inputs were rejected")
         return EXIT_REJECTED
 
-    out.stage(f"rendering the pages of {len(prepared.articles)} articles…")
-    pages = prepared.pages()
-    out.stage(f"writing {len(pages)} files into {args.docs_dir}…")
-    stats = write_files(args.docs_dir, pages)
+    out.stage(f"rendering the pages of {len(prepared.articles)} articles into {args.docs_dir}…")
+    stats = write_files(args.docs_dir, prepared.pages())
     file_stats = {"written": stats.written, "unchanged": stats.unchanged, "removed": stats.removed}
     out.detail(f"docs: {stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed")
     report = report_for(collected, file_stats)
     write_report(report, args.report)
     if args.command == "build":
-        extra = prepared.publication_files(pages, directory_urls=True)
+        extra = prepared.publication_files(stats.paths, directory_urls=True)
         out.stage(f"building the site with MkDocs into {args.site_dir}…")
         build_site(PublishOptions(args.config, args.docs_dir, args.site_dir, dirty=args.dirty, extra_files=extra))
         for notice in feed_notices(prepared.site.site_url):

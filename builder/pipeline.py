@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from builder.arabic import normalize
 from builder.archive import build_archive, neighbours
+from builder.cache import LoadCache, fingerprint, stat_of
 from builder.charts import svg_timeline
 from builder.cleaning import BoilerplateRules, default_rules
 from builder.config import SiteConfig, load_site_config
@@ -32,10 +34,10 @@ from builder.readers import read_file
 from builder.related import related_articles
 from builder.render import ArticleContext, link, render_archive, render_article, render_home, tag_page_path
 from builder.report import BuildReport
-from builder.search import build_search_files
+from builder.search.index import SearchRecord, iter_search_files, search_record
 from builder.tagger import link_first_mentions, tag_article
 from builder.tagpages import INDEX_PATH as TAGS_INDEX
-from builder.tagpages import render_tag_pages
+from builder.tagpages import iter_tag_pages
 from builder.taxonomy import Taxonomy, load_taxonomy
 
 Progress = Callable[[str, int, int], None]
@@ -59,6 +61,8 @@ class Collected:
     rejections: tuple[Rejection, ...]
     problems: tuple[Problem, ...]
     previews: frozenset[str] = frozenset()  # slugs of unpublished articles a preview build shows
+    # What each article gives the search index, by source path (built with the article, cached with it).
+    search_records: Mapping[str, SearchRecord] = field(default_factory=dict)
 
 
 def discover(source_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]], list[Rejection]]:
@@ -98,28 +102,48 @@ class Tagging:
     strict: bool = False  # a front-matter tag outside the taxonomy rejects the article
 
 
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    """One file's outcome: the article (None if rejected), its problems and,
+    for a tagged article, what it gives the search index and its identity for
+    duplicate detection: all of it computed in a worker and cached."""
+
+    article: Article | None
+    problems: tuple[Problem, ...]
+    search: SearchRecord | None = None
+    identity: str = ""
+
+
+def identity(article: Article) -> str:
+    """Equal for the same story saved twice: same title and body once normalised."""
+    text = normalize(article.title) + "\0" + " ".join(normalize(article.body).split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def load_article(
     file: SourceFile,
     *,
     rules: BoilerplateRules,
     unknown_keys_are_errors: bool = False,
     tagging: Tagging | None = None,
-) -> tuple[Article | None, tuple[Problem, ...]]:
-    """Read, clean, model and tag one file: all of it per article and pure, so
-    it runs in worker processes. Never raises for bad input."""
+) -> Loaded:
+    """Read, clean, model, tag and analyse one file for search: all of it per
+    article and pure, so it runs in worker processes. Never raises for bad input."""
     try:
         raw = read_file(file.path, file.relative)
         article, problems = model_article(raw, rules, unknown_keys_are_errors=unknown_keys_are_errors)
         if article is None or tagging is None:
-            return article, problems
+            return Loaded(article, problems, None, identity(article) if article else "")
         tagged, found = tag_article(article, tagging.taxonomy, strict=tagging.strict)
         problems += found
-        return (None if any(p.severity is Severity.ERROR for p in found) else tagged), problems
+        if any(p.severity is Severity.ERROR for p in found):
+            return Loaded(None, problems)
+        return Loaded(tagged, problems, search_record(tagged), identity(tagged))
     except SourceError as exc:
-        return None, (Problem(exc.path, exc.message, Severity.ERROR, exc.line),)
+        return Loaded(None, (Problem(exc.path, exc.message, Severity.ERROR, exc.line),))
     except Exception as exc:  # a bug of ours must not cost the other articles their pages
         message = f"internal error while reading this file ({type(exc).__name__}: {exc}); please report it"
-        return None, (Problem(file.relative, message, Severity.ERROR),)
+        return Loaded(None, (Problem(file.relative, message, Severity.ERROR),))
 
 
 PARALLEL_THRESHOLD = 400  # below this, starting worker processes costs more than it saves
@@ -137,27 +161,45 @@ def load_all(
     tagging: Tagging | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
-) -> list[tuple[Article | None, tuple[Problem, ...]]]:
+    cache: LoadCache | None = None,
+) -> list[Loaded]:
     """Read, clean, model and tag every file, in parallel across cores for
     large corpora. Results come back in input order, so the output is the same
-    as a serial run's."""
+    as a serial run's. Files unchanged since the build that filled ``cache``
+    are not read again."""
     jobs = jobs or default_jobs()
     load = functools.partial(
         load_article, rules=rules, unknown_keys_are_errors=unknown_keys_are_errors, tagging=tagging
     )
-    results: list[tuple[Article | None, tuple[Problem, ...]]] = []
-    if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for result in pool.map(load, files, chunksize=64):
-                results.append(result)
-                if progress:
-                    progress("reading", len(results), len(files))
-        return results
-    for file in files:
-        results.append(load(file))
+    results: list[Loaded | None] = [None] * len(files)
+    # Stat before reading: a file changed while it is read is read again next time.
+    stats = [stat_of(file.path) for file in files] if cache is not None else []
+    todo: list[int] = []
+    for index, file in enumerate(files):
+        hit = cache.get(file.relative, stats[index]) if cache is not None else None
+        if hit is None:
+            todo.append(index)
+        else:
+            results[index] = hit
+    done = len(files) - len(todo)
+
+    def keep(index: int, result: Loaded) -> None:
+        nonlocal done
+        results[index] = result
+        if cache is not None:
+            cache.put(files[index].relative, stats[index], result)
+        done += 1
         if progress:
-            progress("reading", len(results), len(files))
-    return results
+            progress("reading", done, len(files))
+
+    if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for index, result in zip(todo, pool.map(load, [files[i] for i in todo], chunksize=64), strict=True):
+                keep(index, result)
+    else:
+        for index in todo:
+            keep(index, load(files[index]))
+    return [result for result in results if result is not None]
 
 
 def _rejection(problems: Sequence[Problem]) -> Rejection:
@@ -188,14 +230,16 @@ def _slug_conflicts(articles: Sequence[Article]) -> tuple[list[Article], list[Re
     return kept, rejections
 
 
-def _exact_duplicates(articles: Sequence[Article]) -> tuple[list[Article], list[tuple[Article, str]]]:
-    """The same story saved twice (same title and body once normalised) is
+def _exact_duplicates(
+    articles: Sequence[Article], identities: Mapping[str, str]
+) -> tuple[list[Article], list[tuple[Article, str]]]:
+    """The same story saved twice (same ``identity``, by source path) is
     published once: the first file in path order is kept."""
     kept: list[Article] = []
     duplicates: list[tuple[Article, str]] = []
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[str, str] = {}
     for article in sorted(articles, key=lambda a: a.source_path):
-        key = (normalize(article.title), " ".join(normalize(article.body).split()))
+        key = identities.get(article.source_path) or identity(article)
         if key in seen:
             duplicates.append((article, seen[key]))
         else:
@@ -225,6 +269,7 @@ def collect(
     now: dt.datetime | None = None,
     jobs: int | None = None,
     progress: Progress | None = None,
+    cache: LoadCache | None = None,
 ) -> Collected:
     """The source folder as articles (tagged when ``tagging`` is given),
     duplicates, withheld articles, ignored files and rejections."""
@@ -234,16 +279,28 @@ def collect(
     rejections = list(refused)
     articles: list[Article] = []
     problems: list[Problem] = []
+    records: dict[str, SearchRecord] = {}
+    identities: dict[str, str] = {}
     loaded = load_all(
-        files, rules, unknown_keys_are_errors=unknown_keys_are_errors, tagging=tagging, jobs=jobs, progress=progress
+        files,
+        rules,
+        unknown_keys_are_errors=unknown_keys_are_errors,
+        tagging=tagging,
+        jobs=jobs,
+        progress=progress,
+        cache=cache,
     )
-    for article, found in loaded:
-        problems.extend(found)
+    for result in loaded:
+        article = result.article
+        problems.extend(result.problems)
         if article is None:
-            rejections.append(_rejection(found))
-        else:
-            articles.append(article)
-    articles, duplicates = _exact_duplicates(articles)
+            rejections.append(_rejection(result.problems))
+            continue
+        articles.append(article)
+        identities[article.source_path] = result.identity
+        if result.search is not None:
+            records[article.source_path] = result.search
+    articles, duplicates = _exact_duplicates(articles, identities)
     articles, conflicts = _slug_conflicts(articles)
     rejections.extend(conflicts)
     # Rejections found outside a file's own reading still appear as problems, so
@@ -274,6 +331,7 @@ def collect(
         ignored=tuple(ignored),
         rejections=tuple(sorted(rejections, key=lambda r: r.source_path)),
         problems=tuple(problems),
+        search_records={a.source_path: records[a.source_path] for a in published if a.source_path in records},
     )
 
 
@@ -282,17 +340,22 @@ def _tag_href_from(page: str) -> Callable[[EntityRef], str]:
 
 
 def render_site(
-    articles: Sequence[Article], taxonomy: Taxonomy, previews: frozenset[str] = frozenset()
-) -> list[GeneratedFile]:
-    """Every generated page, as plain data. Pure: articles are already tagged."""
+    articles: Sequence[Article],
+    taxonomy: Taxonomy,
+    previews: frozenset[str] = frozenset(),
+    search_records: Mapping[str, SearchRecord] | None = None,
+) -> Iterator[GeneratedFile]:
+    """Every generated page, as plain data, one at a time (at 100k articles the
+    pages together are gigabytes: the writer takes them as they come). Pure:
+    articles are already tagged (and ``search_records``, when given, analysed:
+    see ``collect``)."""
     archive = build_archive(articles)
     around = neighbours(articles)
     related = related_articles(articles)
     by_slug = {a.slug: a for a in articles}
-    files: list[GeneratedFile] = []
     for article in articles:
         older, newer = around.get(article.slug, (None, None))
-        body = link_first_mentions(article.body, article, taxonomy, _tag_href_from(article.page_path))
+        body = link_first_mentions(article, _tag_href_from(article.page_path))
         context = ArticleContext(
             body=body,
             related=tuple(by_slug[s] for s in related.get(article.slug, ())),
@@ -300,13 +363,12 @@ def render_site(
             newer=newer,
             unpublished=article.slug in previews,
         )
-        files.append(render_article(article, context))
+        yield render_article(article, context)
     chart = svg_timeline([a.date for a in articles if a.date])
-    files.append(render_home(articles, archive, chart=chart, tags_index=TAGS_INDEX))
-    files.extend(render_archive(archive))
-    files.extend(render_tag_pages(articles, taxonomy))
-    files.extend(build_search_files(articles, base_note="generated by builder: do not edit"))
-    return files
+    yield render_home(articles, archive, chart=chart, tags_index=TAGS_INDEX)
+    yield from render_archive(archive)
+    yield from iter_tag_pages(articles, taxonomy)
+    yield from iter_search_files(articles, base_note="generated by builder: do not edit", records=search_records)
 
 
 def report_for(collected: Collected, file_stats: dict[str, int] | None = None) -> BuildReport:
@@ -345,12 +407,13 @@ class Prepared:
     collected: Collected
     articles: tuple[Article, ...]  # published and tagged
 
-    def pages(self) -> list[GeneratedFile]:
-        return render_site(self.articles, self.taxonomy, self.collected.previews)
+    def pages(self) -> Iterator[GeneratedFile]:
+        return render_site(self.articles, self.taxonomy, self.collected.previews, self.collected.search_records)
 
-    def publication_files(self, pages: Sequence[GeneratedFile], *, directory_urls: bool) -> dict[str, bytes]:
-        """Atom feed and sitemap (they replace MkDocs' sitemap), dated by the articles."""
-        listings = [p.path for p in pages if p.path.endswith(".md") and not p.path.startswith("articles/")]
+    def publication_files(self, paths: Sequence[str], *, directory_urls: bool) -> dict[str, bytes]:
+        """Atom feed and sitemap (they replace MkDocs' sitemap), dated by the
+        articles; ``paths`` are those of the generated pages."""
+        listings = [p for p in paths if p.endswith(".md") and not p.startswith("articles/")]
         return publication_files(
             self.articles,
             listings,
@@ -370,19 +433,32 @@ def prepare(
     include_drafts: bool = False,
     jobs: int | None = None,
     progress: Progress | None = None,
+    cache_dir: Path | None = None,
 ) -> Prepared:
     """Settings first (every configuration error at once, before any work),
-    then read → clean → model → tag."""
+    then read → clean → model → tag. With ``cache_dir``, files unchanged since
+    the last build there are not read again (``builder.cache``)."""
     if not source_dir.is_dir():
         raise ConfigError(f"source folder not found: {source_dir} (use --source DIR)")
     site = load_site_config(config_file)
     taxonomy = load_taxonomy(site.taxonomy_file)
+    unknown_keys_are_errors = unknown_keys_are_errors or strict
+    tagging = Tagging(taxonomy, strict=site.strict_tags or strict)
+    cache = None
+    if cache_dir is not None:
+        key = fingerprint(
+            source_dir, unknown_keys_are_errors, tagging.strict, files=[f for f in [site.taxonomy_file] if f]
+        )
+        cache = LoadCache.open(cache_dir, key)
     collected = collect(
         source_dir,
-        unknown_keys_are_errors=unknown_keys_are_errors or strict,
+        unknown_keys_are_errors=unknown_keys_are_errors,
         include_drafts=include_drafts,
-        tagging=Tagging(taxonomy, strict=site.strict_tags or strict),
+        tagging=tagging,
         jobs=jobs,
         progress=progress,
+        cache=cache,
     )
+    if cache is not None:
+        cache.save()
     return Prepared(site, taxonomy, collected, collected.articles)

@@ -9,6 +9,7 @@ files, so MkDocs checks them in strict mode and writes the right URL for both
 
 from __future__ import annotations
 
+import functools
 import html
 import posixpath
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 import yaml
 
-from builder.archive import Archive, MonthGroup, YearGroup
+from builder.archive import Archive, MonthGroup, YearGroup, numbered_path, stable_pages
 from builder.datefmt import arabic_date, hijri_date, month_name, month_year, short_date
 from builder.model import Article, EntityRef, GeneratedFile
 from builder.safety import escape_markdown
@@ -64,43 +65,19 @@ def tag_page_path(entity: EntityRef) -> str:
     return f"tags/{entity.type}/{entity.slug}.md"
 
 
+@functools.lru_cache(maxsize=8192)
+def _chip(folder: str, entity: EntityRef) -> str:
+    """A tag chip; the same for every page of ``folder`` (every article shares one)."""
+    href = link(f"{folder}/x.md" if folder else "x.md", tag_page_path(entity))
+    return f"[{escape_markdown(entity.name)}]({href}){{ .tag-chip .tag-{entity.type} }}"
+
+
 def front_matter(title: str, **extra: str) -> str:
     """MkDocs page metadata. Material puts these values into the page without
     escaping (``<title>``, ``<meta content=…>``), so they are escaped here."""
     data = {key: html.escape(value, quote=True) for key, value in {"title": title, **extra}.items()}
     dumped = yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{GENERATED_MARK}\n{dumped}---\n\n"
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a paginated list."""
-
-    path: str
-    number: int
-    total: int
-    items: tuple[Article, ...]
-
-
-def paginate(first_path: str, items: Sequence[Article], size: int = PAGE_SIZE) -> list[Page]:
-    """Split a list over pages: ``x.md``, ``x-2.md``, ``x-3.md``… (``index.md`` → ``page-2.md``)."""
-    chunks = [tuple(items[i : i + size]) for i in range(0, len(items), size)] or [()]
-    stem = first_path[: -len(".md")]
-    if stem.endswith("/index"):
-        stem = stem[: -len("index")] + "page"
-    paths = [first_path] + [f"{stem}-{n}.md" for n in range(2, len(chunks) + 1)]
-    return [Page(paths[i], i + 1, len(chunks), chunk) for i, chunk in enumerate(chunks)]
-
-
-def pager(page: Page, pages: Sequence[Page]) -> str:
-    if page.total == 1:
-        return ""
-    parts = [f"الصفحة {page.number} من {page.total}"]
-    if page.number > 1:
-        parts.insert(0, f"[→ السابقة]({link(page.path, pages[page.number - 2].path)})")
-    if page.number < page.total:
-        parts.append(f"[التالية ←]({link(page.path, pages[page.number].path)})")
-    return '<nav class="pager" markdown>' + " · ".join(parts) + "</nav>\n\n"
 
 
 def article_item(from_page: str, article: Article, *, with_summary: bool = True) -> str:
@@ -160,10 +137,8 @@ def render_article(article: Article, context: ArticleContext) -> GeneratedFile:
         state = "مسودة" if article.draft else "محظورة النشر حتى موعدها"
         parts.append(f'!!! warning "معاينة: {state}"\n    هذه الصفحة غير منشورة، وتظهر في المعاينة فقط.\n\n')
     if article.entities:
-        chips = " ".join(
-            f"[{escape_markdown(e.name)}]({link(path, tag_page_path(e))}){{ .tag-chip .tag-{e.type} }}"
-            for e in article.entities
-        )
+        folder = posixpath.dirname(path)
+        chips = " ".join(_chip(folder, e) for e in article.entities)
         parts.append(f'<nav class="article-tags" aria-label="الوسوم" markdown>{chips}</nav>\n\n')
     parts.append(context.body.strip() + "\n\n")
     if context.related:
@@ -252,18 +227,50 @@ def _render_month(month: MonthGroup) -> list[GeneratedFile]:
 
 
 def _render_list_pages(first_path: str, title: str, intro: str, articles: Sequence[Article]) -> list[GeneratedFile]:
-    pages = paginate(first_path, articles)
-    files = []
-    for page in pages:
-        heading = title if page.number == 1 else f"{title} (الصفحة {page.number})"
-        content = (
-            front_matter(heading)
-            + f"# {heading}\n\n{intro}\n\n"
-            + pager(page, pages)
-            + article_list(page.path, page.items)
-            + "\n"
-            + pager(page, pages)
-            + f"[→ الأرشيف]({link(page.path, Archive.INDEX_PATH)})\n"
+    """``articles`` newest first. The first page shows the newest; older pages are
+    numbered from the oldest (``builder.archive.stable_pages``), so a newer
+    briefing never changes them, and they carry no count."""
+    pages = stable_pages(articles[::-1], PAGE_SIZE)
+    last = len(pages.blocks)
+    up = f"[→ الأرشيف]({link(first_path, Archive.INDEX_PATH)})\n"
+    nav = ""
+    if last:
+        nav = (
+            f'<nav class="pager" markdown>[إحاطات أقدم ←]({link(first_path, numbered_path(first_path, last))})'
+            f" · الصفحات الأقدم، مرقّمة من أقدمها: "
+            + " ".join(f"[{n}]({link(first_path, numbered_path(first_path, n))})" for n in range(last, 0, -1))
+            + "</nav>\n\n"
         )
-        files.append(GeneratedFile(page.path, content))
+    files = [
+        GeneratedFile(
+            first_path,
+            front_matter(title)
+            + f"# {title}\n\n{intro}\n\n"
+            + nav
+            + article_list(first_path, pages.newest)
+            + "\n"
+            + nav
+            + up,
+        )
+    ]
+    for number, block in enumerate(pages.blocks, start=1):
+        here = numbered_path(first_path, number)
+        heading = f"{title} (الصفحة {number})"
+        newer = numbered_path(first_path, number + 1) if number < last else first_path
+        links = [f"[→ إحاطات أحدث]({link(here, newer)})"]
+        if number > 1:
+            links.append(f"[إحاطات أقدم ←]({link(here, numbered_path(first_path, number - 1))})")
+        pager_here = '<nav class="pager" markdown>' + " · ".join(links) + "</nav>\n\n"
+        files.append(
+            GeneratedFile(
+                here,
+                front_matter(heading)
+                + f"# {heading}\n\nالصفحات مرقّمة من الأقدم.\n\n"
+                + pager_here
+                + article_list(here, block[::-1])
+                + "\n"
+                + pager_here
+                + f"[→ الأرشيف]({link(here, Archive.INDEX_PATH)})\n",
+            )
+        )
     return files

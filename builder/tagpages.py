@@ -1,26 +1,40 @@
-"""Tag pages: one page per tag (paginated), and the tags index.
+"""Tag pages: one page per tag (with stable older pages), and the tags index.
 
 Pure: articles (already tagged) and the taxonomy in, Markdown files out, under
 ``tags/`` relative to ``docs/``. Names and titles are escaped so they render as
 text; links are relative Markdown links that MkDocs checks in strict mode.
+
+A tag's own page (``tags/<type>/<slug>.md``) shows its newest 50 briefings.
+Older briefings are on numbered pages (``<slug>-1.md``, ``<slug>-2.md``…)
+counted from the *oldest*: page 1 holds the tag's oldest 50 briefings, page 2
+the next 50, and so on (see :func:`builder.archive.stable_pages`). A briefing
+newer than the others therefore never changes an older page: it changes the
+tag's own page, and, once every 50 briefings, publishes one more numbered page
+(and gives the page before it a link to it). Older pages carry no count and no
+"page n of m", which would change with every addition.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Sequence
 
 from builder.arabic import sort_key
+from builder.archive import StablePages, numbered_path, stable_pages
 from builder.charts import svg_timeline
 from builder.datefmt import short_date
 from builder.model import Article, EntityRef, GeneratedFile
-from builder.render import PAGE_SIZE, count_label, front_matter, link, pager, paginate, tag_page_path
+from builder.render import PAGE_SIZE, count_label, front_matter, link, tag_page_path
 from builder.safety import escape_markdown
 from builder.taxonomy import TYPE_LABELS, TYPE_PLURALS, TYPES, Taxonomy
 
 INDEX_PATH = "tags/index.md"
 TOP_COOCCURRING = 10
 MOST_MENTIONED = 20
+PAGER_LINKS = 10  # numbered pages linked from a tag's own page (the newest ones, and page 1)
+# Every tag page is at tags/<type>/<slug>…md, so a link to an article is the same from all of them.
+_FROM_A_TAG_PAGE = "tags/type/tag.md"
 
 _Key = tuple[str, str]
 
@@ -29,97 +43,223 @@ def _type_rank(type_: str) -> int:
     return TYPES.index(type_) if type_ in TYPES else len(TYPES)
 
 
-def _by_name(ref: EntityRef) -> tuple[tuple[str, str], str]:
-    return (sort_key(ref.name), ref.slug)
+class _Listing:
+    """What tag pages show of each article, by its position in date order, made
+    once for all its tags (a briefing is on dozens of tag pages)."""
+
+    def __init__(self, oldest_first: Sequence[Article]) -> None:
+        self.date = [a.date for a in oldest_first]
+        self.year = [d.year if d else None for d in self.date]
+        self.line = [
+            f"- [{escape_markdown(a.title)}]({link(_FROM_A_TAG_PAGE, a.page_path)})"
+            + (f" — {short_date(a.date)}\n" if a.date else "\n")
+            for a in oldest_first
+        ]
+
+    def dates(self, indices: Sequence[int]) -> list[dt.date]:
+        date = self.date
+        return [d for d in map(date.__getitem__, indices) if d is not None]
+
+    def by_year(self, newest_first: Sequence[int]) -> str:
+        """The entries under one heading per year; undated (last) under «بلا تاريخ»."""
+        parts: list[str] = []
+        current: int | str | None = ""  # no group yet
+        year, line = self.year, self.line
+        for index in newest_first:
+            if year[index] != current:
+                current = year[index]
+                if parts:
+                    parts.append("\n")
+                parts.append(f"### {current if current is not None else 'بلا تاريخ'}\n\n")
+            parts.append(line[index])
+        if parts:
+            parts.append("\n")
+        return "".join(parts)
 
 
 def render_tag_pages(articles: Sequence[Article], taxonomy: Taxonomy) -> list[GeneratedFile]:
     """Every tag page and the index; deterministic for the same input."""
-    published = [a for a in articles if not a.draft]
-    refs: dict[_Key, EntityRef] = {}
-    tagged: dict[_Key, list[Article]] = defaultdict(list)
-    together: dict[_Key, Counter[_Key]] = defaultdict(Counter)
-    for article in published:
-        keys = sorted({(e.type, e.slug) for e in article.entities})
-        for entity in article.entities:
-            refs.setdefault((entity.type, entity.slug), entity)
-        for key in keys:
-            tagged[key].append(article)
-            together[key].update(k for k in keys if k != key)
+    return list(iter_tag_pages(articles, taxonomy))
 
-    files: list[GeneratedFile] = []
+
+def iter_tag_pages(articles: Sequence[Article], taxonomy: Taxonomy) -> Iterator[GeneratedFile]:
+    """The files of :func:`render_tag_pages`, one at a time, in the same order:
+    a large archive's tag pages (hundreds of megabytes at 100k briefings) can be
+    written as they come instead of being held all at once."""
+    # One sort for every tag: oldest first (the reverse of the newest-first
+    # order of ``Article.sort_key``, so undated briefings come first).
+    oldest_first = sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key, reverse=True)
+    refs: dict[_Key, EntityRef] = {}
+    number: dict[_Key, int] = {}
+    tagged: list[list[int]] = []  # per tag number: positions in oldest_first
+    keys_of: list[list[int]] = []
+    for position, article in enumerate(oldest_first):
+        mine: set[int] = set()
+        for entity in article.entities:
+            key = (entity.type, entity.slug)
+            found = number.get(key)
+            if found is None:
+                found = number[key] = len(tagged)
+                tagged.append([])
+            if found not in mine:  # the newest article's spelling of a name wins
+                refs[key] = entity
+                mine.add(found)
+        keys = sorted(mine)
+        for n in keys:
+            tagged[n].append(position)
+        keys_of.append(keys)
+    together = cooccurrence(keys_of, len(tagged))
+    names = {key: (sort_key(ref.name), ref.slug) for key, ref in refs.items()}  # computed once per tag
+    key_of = sorted(refs, key=number.__getitem__)
+    listing = _Listing(oldest_first)
+
     for key in sorted(refs):
-        ref = refs[key]
-        files.extend(_tag_pages(ref, tagged[key], together[key], refs, taxonomy))
-    files.append(_index(refs, {k: len(v) for k, v in tagged.items()}))
-    return files
+        n = number[key]
+        counts = together[n]
+        top = sorted(counts.items(), key=lambda kv: (-kv[1], names[key_of[kv[0]]], key_of[kv[0]]))[:TOP_COOCCURRING]
+        related = [(refs[key_of[other]], count) for other, count in top]
+        yield from _tag_pages(refs[key], tagged[n], related, taxonomy, listing)
+    yield _index(refs, names, {key: len(tagged[number[key]]) for key in refs})
+
+
+def cooccurrence(keys_of: Sequence[Sequence[int]], tags: int, dense: int | None = None) -> list[Counter[int]]:
+    """How many articles each pair of tags shares: ``result[a][b]`` for tags ``a != b``.
+
+    ``keys_of`` holds each article's distinct tag numbers (``0 <= n < tags``).
+    Counting every pair of tags of every article costs the sum of the squares of
+    the articles' tag counts, which a large archive (dozens of tags per briefing)
+    makes the slowest step of its tag pages. So a tag on at least ``dense``
+    articles gets a bit set of its articles instead, and two such tags are
+    compared by one ``&`` of their bit sets; the others count through their own
+    articles, and the dense tags take their counts from them (the count is
+    symmetric). The result is exact either way."""
+    total = len(keys_of)
+    if dense is None:
+        dense = max(64, total // 100)
+    holders: list[list[int]] = [[] for _ in range(tags)]
+    for index, keys in enumerate(keys_of):
+        for n in keys:
+            holders[n].append(index)
+    together: list[Counter[int]] = [Counter() for _ in range(tags)]
+    big = [n for n in range(tags) if len(holders[n]) >= dense]
+    bits: dict[int, int] = {}
+    for n in big:
+        row = bytearray((total + 7) // 8)
+        for index in holders[n]:
+            row[index >> 3] |= 1 << (index & 7)
+        bits[n] = int.from_bytes(row, "little")
+    for position, a in enumerate(big):
+        mine = bits[a]
+        for b in big[position + 1 :]:
+            shared = (mine & bits[b]).bit_count()
+            if shared:
+                together[a][b] = shared
+                together[b][a] = shared
+    for n in range(tags):
+        if n in bits:
+            continue
+        counts = together[n]
+        for index in holders[n]:
+            counts.update(keys_of[index])
+        del counts[n]
+        for other in bits.keys() & counts.keys():
+            together[other][n] = counts[other]
+    return together
 
 
 def _tag_pages(
     ref: EntityRef,
-    articles: list[Article],
-    together: Counter[_Key],
-    refs: dict[_Key, EntityRef],
+    oldest_first: list[int],
+    together: list[tuple[EntityRef, int]],
     taxonomy: Taxonomy,
+    listing: _Listing,
 ) -> list[GeneratedFile]:
-    ordered = sorted(articles, key=lambda a: a.sort_key)
-    pages = paginate(tag_page_path(ref), ordered, PAGE_SIZE)
+    path = tag_page_path(ref)
+    pages = stable_pages(oldest_first, PAGE_SIZE)
     entity = taxonomy.get(ref.type, ref.slug)
     name = escape_markdown(ref.name)
-    files: list[GeneratedFile] = []
-    for page in pages:
-        title = ref.name if page.number == 1 else f"{ref.name} (الصفحة {page.number})"
-        parts = [front_matter(title), f"# {escape_markdown(title)}\n\n"]
-        parts.append(
-            f'<p class="tag-meta"><span class="tag-type">{TYPE_LABELS.get(ref.type, ref.type)}</span>'
-            f" · {count_label(len(ordered))}</p>\n\n"
-        )
-        if page.number == 1:
-            if entity is not None and entity.description:
-                parts.append(escape_markdown(entity.description) + "\n\n")
-            if entity is not None and entity.implies is not None:
-                country = taxonomy.get("country", entity.implies)
-                if country is not None:
-                    target = link(page.path, tag_page_path(country.ref))
-                    parts.append(f"يقع في: [{escape_markdown(country.name)}]({target})\n\n")
-            dates = [a.date for a in ordered if a.date is not None]
-            parts.append("## التغطية عبر الزمن\n\n")
-            parts.append(f'<figure class="timeline">{svg_timeline(dates, subject=ref.name)}</figure>\n\n')
-        parts.append(pager(page, pages))
-        parts.append(f"## الإحاطات التي تذكر {name}\n\n")
-        parts.append(_grouped_by_year(page.path, page.items))
-        if page.number == 1 and together:
-            parts.append("## وسوم تظهر معه كثيرًا\n\n")
-            top = sorted(together.items(), key=lambda kv: (-kv[1], _by_name(refs[kv[0]])))
-            for other_key, count in top[:TOP_COOCCURRING]:
-                other = refs[other_key]
-                target = link(page.path, tag_page_path(other))
-                parts.append(
-                    f"- [{escape_markdown(other.name)}]({target}) "
-                    f"({TYPE_LABELS.get(other.type, other.type)}، {count_label(count)})\n"
-                )
-            parts.append("\n")
-        parts.append(pager(page, pages))
-        parts.append(f"[كل الوسوم]({link(page.path, INDEX_PATH)})\n")
-        files.append(GeneratedFile(page.path, "".join(parts)))
+    type_label = TYPE_LABELS.get(ref.type, ref.type)
+    parts = [front_matter(ref.name), f"# {name}\n\n"]
+    parts.append(f'<p class="tag-meta"><span class="tag-type">{type_label}</span> · {count_label(pages.total)}</p>\n\n')
+    if entity is not None and entity.description:
+        parts.append(escape_markdown(entity.description) + "\n\n")
+    if entity is not None and entity.implies is not None:
+        country = taxonomy.get("country", entity.implies)
+        if country is not None:
+            parts.append(f"يقع في: [{escape_markdown(country.name)}]({link(path, tag_page_path(country.ref))})\n\n")
+    parts.append("## التغطية عبر الزمن\n\n")
+    parts.append(f'<figure class="timeline">{svg_timeline(listing.dates(oldest_first), subject=ref.name)}</figure>\n\n')
+    older = _older_pages(path, pages)
+    parts.append(older)
+    parts.append(f"## الإحاطات التي تذكر {name}\n\n")
+    parts.append(listing.by_year(pages.newest))
+    if together:
+        parts.append("## وسوم تظهر معه كثيرًا\n\n")
+        for other, count in together:
+            parts.append(
+                f"- [{escape_markdown(other.name)}]({link(path, tag_page_path(other))}) "
+                f"({TYPE_LABELS.get(other.type, other.type)}، {count_label(count)})\n"
+            )
+        parts.append("\n")
+    parts.append(older)
+    parts.append(f"[كل الوسوم]({link(path, INDEX_PATH)})\n")
+    files = [GeneratedFile(path, "".join(parts))]
+    files.extend(_numbered_page(ref, path, number, pages, listing) for number in range(1, len(pages.blocks) + 1))
     return files
 
 
-def _grouped_by_year(from_page: str, articles: Sequence[Article]) -> str:
-    groups: dict[int | None, list[Article]] = defaultdict(list)
-    for article in articles:  # already newest first; undated last
-        groups[article.date.year if article.date else None].append(article)
-    parts: list[str] = []
-    for year, items in groups.items():
-        parts.append(f"### {year if year is not None else 'بلا تاريخ'}\n\n")
-        for article in items:
-            when = f" — {short_date(article.date)}" if article.date else ""
-            parts.append(f"- [{escape_markdown(article.title)}]({link(from_page, article.page_path)}){when}\n")
-        parts.append("\n")
-    return "".join(parts)
+def _older_pages(path: str, pages: StablePages[int]) -> str:
+    """The links from a tag's own page to its numbered pages, newest first."""
+    last = len(pages.blocks)
+    if not last:
+        return ""
+    numbers = list(range(last, 0, -1))
+    if len(numbers) > PAGER_LINKS:
+        numbers = [*numbers[: PAGER_LINKS - 1], 0, 1]  # 0: the gap
+    listed = " ".join("…" if n == 0 else f"[{n}]({link(path, numbered_path(path, n))})" for n in numbers)
+    return (
+        f'<nav class="pager" markdown>[إحاطات أقدم ←]({link(path, numbered_path(path, last))})'
+        f" · الصفحات الأقدم، مرقّمة من أقدمها: {listed}</nav>\n\n"
+    )
 
 
-def _index(refs: dict[_Key, EntityRef], counts: dict[_Key, int]) -> GeneratedFile:
+def _numbered_page(ref: EntityRef, path: str, number: int, pages: StablePages[int], listing: _Listing) -> GeneratedFile:
+    """Older page ``number``: its content depends only on its own block (and on
+    whether a newer block is published, for the link to it)."""
+    block = pages.blocks[number - 1]
+    here = numbered_path(path, number)
+    title = f"{ref.name} (الصفحة {number})"
+    newer = numbered_path(path, number + 1) if number < len(pages.blocks) else path
+    nav = [f"[→ إحاطات أحدث]({link(here, newer)})"]
+    if newer != path:
+        nav.append(f"[الأحدث]({link(here, path)})")
+    if number > 1:
+        nav.append(f"[إحاطات أقدم ←]({link(here, numbered_path(path, number - 1))})")
+    pager = '<nav class="pager" markdown>' + " · ".join(nav) + "</nav>\n\n"
+    dates = listing.dates(block)
+    if not dates:
+        span = "إحاطات بلا تاريخ"
+    elif dates[0] == dates[-1]:
+        span = f"إحاطات {short_date(dates[0])}"
+    else:
+        span = f"إحاطات من {short_date(dates[0])} إلى {short_date(dates[-1])}"
+    type_label = TYPE_LABELS.get(ref.type, ref.type)
+    parts = [
+        front_matter(title),
+        f"# {escape_markdown(title)}\n\n",
+        f'<p class="tag-meta"><span class="tag-type">{type_label}</span> · {span} (الصفحات مرقّمة من الأقدم)</p>\n\n',
+        pager,
+        f"## الإحاطات التي تذكر {escape_markdown(ref.name)}\n\n",
+        listing.by_year(block[::-1]),
+        pager,
+        f"[كل الوسوم]({link(here, INDEX_PATH)})\n",
+    ]
+    return GeneratedFile(here, "".join(parts))
+
+
+def _index(
+    refs: dict[_Key, EntityRef], names: dict[_Key, tuple[tuple[str, str], str]], counts: dict[_Key, int]
+) -> GeneratedFile:
     parts = [front_matter("الوسوم"), "# الوسوم\n\n"]
     parts.append(
         "الدول والأماكن والشخصيات والمنظمات والموضوعات التي تذكرها الإحاطات، "
@@ -132,14 +272,14 @@ def _index(refs: dict[_Key, EntityRef], counts: dict[_Key, int]) -> GeneratedFil
 
     if refs:
         parts.append("## الأكثر ذكرًا\n\n")
-        top = sorted(refs, key=lambda k: (-counts[k], _by_name(refs[k]), _type_rank(k[0])))
+        top = sorted(refs, key=lambda k: (-counts[k], names[k], _type_rank(k[0])))
         parts.extend(item(key) for key in top[:MOST_MENTIONED])
         parts.append("\n")
     else:
         parts.append("لا توجد وسوم بعد.\n\n")
     types = sorted({key[0] for key in refs}, key=lambda t: (_type_rank(t), t))
     for type_ in types:
-        keys = sorted((k for k in refs if k[0] == type_), key=lambda k: _by_name(refs[k]))
+        keys = sorted((k for k in refs if k[0] == type_), key=names.__getitem__)
         parts.append(f"## {TYPE_PLURALS.get(type_, type_)} ({len(keys)})\n\n")
         parts.extend(item(key) for key in keys)
         parts.append("\n")

@@ -137,6 +137,8 @@ def load_taxonomy(extra: Path | None = None) -> Taxonomy:
     return _build(raw, tuple(dict.fromkeys(ignore)))
 
 
+# libyaml's safe loader when PyYAML has it: the taxonomy is read by every build.
+_SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Raw = list[tuple[str, dict[str, Any], str]]  # (type, entry, "file: type entry N")
 
 
@@ -148,7 +150,7 @@ def _read(path: Path) -> tuple[_Raw, list[str]]:
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: the taxonomy is not UTF-8") from None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader (libyaml's when present)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)

@@ -7,6 +7,7 @@ import json
 import os
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from builder import mkdocs_hooks
 from builder.cli import main
 from builder.errors import SourceError
 from builder.modeling import model_article
@@ -171,6 +173,21 @@ def test_no_live_markup_in_built_pages(hostile_site: dict[str, Path]) -> None:
             assert "alert(" not in (script.string or ""), page
         for element in soup.find_all(True):
             assert not [a for a in element.attrs if a.lower().startswith("on")], (page, element.name)
+
+
+def test_page_html_waits_for_its_template_packed_and_already_sanitized() -> None:
+    """Between MkDocs' two passes a page holds only its packed, sanitized HTML
+    (memory stays flat with the page count); the template gets it back whole."""
+    page = SimpleNamespace(markdown="# عنوان\n\nنص", content=None)
+    html = '<p onclick="steal()">نص <a href="javascript:alert(1)">رابط</a></p><script>alert(1)</script>'
+    assert mkdocs_hooks.on_page_content(html, page, None, None) == ""
+    assert page.markdown == ""
+    context = {"page": page}
+    assert mkdocs_hooks.on_page_context(context, page, None, None) is context
+    assert page.content == mkdocs_hooks.sanitize(html)
+    assert "script" not in page.content and "onclick" not in page.content and "javascript" not in page.content
+    mkdocs_hooks.on_post_page('<html lang="ar" class="no-js"><meta charset="utf-8"></html>', page, None)
+    assert page.content == ""
 
 
 @pytest.mark.browser

@@ -1,15 +1,17 @@
-"""Rendering helpers: relative links, Arabic number agreement, pagination."""
+"""Rendering helpers: relative links, Arabic number agreement, stable pagination of long lists."""
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from builder.archive import build_archive
 from builder.model import Article
-from builder.render import count_label, link, paginate
+from builder.render import count_label, link, render_archive
 
 segment = st.text(alphabet="abقطر0-", min_size=1, max_size=4)
 page = st.lists(segment, min_size=0, max_size=3).map(lambda parts: "/".join([*parts, "p.md"]))
@@ -38,10 +40,51 @@ def test_count_label(count: int, label: str) -> None:
     assert count_label(count) == label
 
 
-def test_paginate_names_pages_and_keeps_every_item() -> None:
-    items = [Article(source_path=f"{i}.md", slug=str(i), title="ع", body="ن", summary="") for i in range(120)]
-    pages = paginate("archive/2023/06.md", items, size=50)
-    assert [p.path for p in pages] == ["archive/2023/06.md", "archive/2023/06-2.md", "archive/2023/06-3.md"]
-    assert [len(p.items) for p in pages] == [50, 50, 20]
-    assert paginate("archive/2023/index.md", items, size=100)[1].path == "archive/2023/page-2.md"
-    assert len(paginate("x.md", [], size=50)) == 1
+def _month(count: int) -> dict[str, str]:
+    """The pages of a month holding ``count`` briefings (one a day, newest last)."""
+    items = [
+        Article(
+            source_path=f"{i}.md", slug=f"a{i:03}", title=f"خبر {i}", body="ن", summary="", date=DAY + dt.timedelta(i)
+        )
+        for i in range(count)
+    ]
+    return {f.path: f.content for f in render_archive(build_archive(items)) if f.path.startswith("archive/2023/")}
+
+
+DAY = dt.date(2023, 1, 1)
+
+
+def test_long_lists_keep_every_item_and_older_pages_count_from_the_oldest() -> None:
+    pages = _month(120)  # 120 days: January to April; January has 31
+    months = sorted(p for p in pages if p.startswith("archive/2023/0"))
+    assert months == ["archive/2023/01.md", "archive/2023/02.md", "archive/2023/03.md", "archive/2023/04.md"]
+    big = _month(400)
+    listing = {p: c for p, c in big.items() if p.startswith("archive/2023/") and p != "archive/2023/index.md"}
+    # Each month of 28-31 briefings fits on its first page: no numbered pages.
+    assert all("-1.md" not in p for p in listing)
+
+
+def test_a_newer_briefing_never_changes_an_older_page() -> None:
+    def one_month(count: int) -> dict[str, str]:
+        noon = dt.datetime(2023, 1, 1, 12)
+        items = [  # one a minute, newest last
+            Article(
+                source_path=f"{i}.md",
+                slug=f"a{i:03}",
+                title=f"خبر {i}",
+                body="ن",
+                summary="",
+                date=DAY,
+                published=noon + dt.timedelta(minutes=i),
+            )
+            for i in range(count)
+        ]
+        return {f.path: f.content for f in render_archive(build_archive(items)) if f.path.startswith("archive/2023/01")}
+
+    before, after = one_month(120), one_month(121)
+    assert sorted(before) == ["archive/2023/01-1.md", "archive/2023/01-2.md", "archive/2023/01.md"]
+    for path in ("archive/2023/01-1.md", "archive/2023/01-2.md"):
+        assert after[path] == before[path]
+    assert after["archive/2023/01.md"] != before["archive/2023/01.md"]
+    shown = "".join(after.values())
+    assert all(f"a{i:03}" in shown for i in range(121))  # every briefing is on some page

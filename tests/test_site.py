@@ -127,4 +127,4 @@ def test_parallel_reading_gives_the_serial_result(monkeypatch: pytest.MonkeyPatc
     parallel = collect(REPO / "source", jobs=2, now=NOW, tagging=Tagging(taxonomy))
     assert parallel == serial
     assert all(a.entities for a in parallel.articles), "tagged in the worker processes"
-    assert render_site(parallel.articles, taxonomy) == render_site(serial.articles, taxonomy)
+    assert list(render_site(parallel.articles, taxonomy)) == list(render_site(serial.articles, taxonomy))

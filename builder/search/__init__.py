@@ -7,7 +7,10 @@ Parts (one job each):
   is its browser twin; ``tests/fixtures/search/vectors.json`` binds the two.
 * ``codec``: the compact encodings (FNV-1a shard hash, varints, score levels,
   document sets as gaps or bitmaps), mirrored by ``engine.js``.
-* ``index``: ``build_search_files(articles)`` → the files under ``search/``.
+* ``index``: ``search_record(article)`` → a compact, picklable per-article
+  ``SearchRecord`` (cacheable between builds), and
+  ``build_search_files(articles, records=...)`` → the files under ``search/``
+  (``iter_search_files``: the same files as they are ready, to write and drop).
 
 Decisions, and why:
 
@@ -22,6 +25,14 @@ Decisions, and why:
   some), then BM25 (title words count 4×, tag words 3×), a word found in the
   spelling typed (after normalisation) counts double, a match only through the
   alternative stem counts 0.8×; newer first on ties.
+* Phrases: positions are loaded only for ``"phrase"`` queries. A frequent
+  term's positions are cut into pieces of about 2 KB in document order, and a
+  query loads the pieces of its candidates only: all of them when they are
+  few (an exact count), else in rank order a page at a time, until ten
+  results are confirmed (the count then shows ``N+``). Bounded bytes at any
+  archive size, and the results shown are exactly the best-ranked matches.
+* Stop words are matched before ``ى → ي``: ``على`` is one, the name ``علي``
+  is not (see ``analyzer``).
 * Query syntax (parsed in ``engine.js``): words; ``"phrase"`` or ``«phrase»``;
   filters ``وسم:`` / ``tag:``, ``سنة:`` / ``year:`` (``2018`` or ``2016-2018``),
   ``مصدر:`` / ``source:``; values with spaces in quotes or with ``_``.
@@ -33,6 +44,6 @@ Decisions, and why:
   its markup and classes, and ``ui.js`` does what Material's bundle did.
 """
 
-from builder.search.index import build_search_files
+from builder.search.index import RECORD_VERSION, SearchRecord, build_search_files, iter_search_files, search_record
 
-__all__ = ["build_search_files"]
+__all__ = ["RECORD_VERSION", "SearchRecord", "build_search_files", "iter_search_files", "search_record"]

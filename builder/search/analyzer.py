@@ -4,15 +4,19 @@ This module and ``docs/assets/search/analyzer.js`` implement one specification;
 ``tests/fixtures/search/vectors.json`` is asserted against both so they cannot
 drift. The steps, in order:
 
-1. ``builder.arabic.normalize`` on the whole text (NFKC, tatweel, harakat and
-   Quranic marks, alef forms, ى→ي, ة→ه, Persian letters, digits → 0–9, invisible
-   characters, lower case).
+1. ``search_normalize`` on the whole text: ``builder.arabic.normalize``
+   (NFKC, tatweel, harakat and Quranic marks, alef forms, ة→ه, Persian
+   letters, digits → 0–9, invisible characters, lower case) except that ``ى``
+   is kept for now.
 2. Tokenize: a token is a maximal run of letters and numbers (``[^\\W_]`` in
    Python, ``[\\p{L}\\p{N}]`` in JS). Everything else separates words, so
    punctuation such as ``، ؛ ؟ « » " ( ) # _`` never stays glued to a word.
    Tokens longer than ``MAX_TOKEN`` characters are dropped (URLs, base64 noise).
-3. Stop words are matched on the normalised token and dropped. Positions count
-   only the words that remain, so a phrase query skips stop words too.
+3. Stop words are matched on that token, ``ى`` still as written, and dropped:
+   ``على`` and ``إلى`` are stop words, the name ``علي`` and the adjective
+   ``آلي`` are not. Only then ``ى → ي`` (so ``مصطفى`` and ``مصطفي`` meet).
+   Positions count only the words that remain, so a phrase query skips stop
+   words too.
 4. Hamza seats, a search-only decision: ``ؤ → و``, ``ئ → ي`` and a standalone
    ``ء`` is removed. Readers who type without hamza write ``مسوول``, ``رييس``,
    ``سما``; the cost is rare conflations (``سؤال``/``سوال`` is not a word). The
@@ -35,30 +39,50 @@ drift. The steps, in order:
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from builder.arabic import normalize
+from builder.arabic import INVISIBLE_CHARS, ascii_digits
 
 MAX_TOKEN = 40
 
 _TOKEN = re.compile(r"[^\W_]+")
 
-# Normalised forms (ى→ي, أ/إ/آ→ا, ة→ه). Kept short: function words only, plus
-# the reporting verbs every news article repeats, so posting lists stay small.
+_MARKS = re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed]")
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+_LETTERS = str.maketrans(
+    {"آ": "ا", "أ": "ا", "إ": "ا", "ٱ": "ا", "ة": "ه", "ی": "ي", "ې": "ي", "ک": "ك", "ۀ": "ه", "ە": "ه", "\u0640": None}
+)
+_YA = str.maketrans("ى", "ي")
+
+
+def search_normalize(text: str) -> str:
+    """``builder.arabic.normalize`` except that ``ى`` stays: stop words are
+    matched before ``ى → ي``. ``search_normalize(t).replace("ى", "ي") == normalize(t)``."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _MARKS.sub("", text)
+    text = ascii_digits(text.translate(_LETTERS))
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+# In search_normalize's form: ى where the word is written with it (على is a
+# stop word, the name علي is not). Kept short: function words only, plus the
+# reporting verbs every news article repeats, so posting lists stay small.
 STOP_WORDS: frozenset[str] = frozenset(
-    normalize(word)
+    search_normalize(word)
     for word in """
-    في من الي علي عن مع ان او ام ثم قد لا ما لم لن هل بل لكن حتي اذا اذ كي لو
+    في من الى على عن مع ان او ام ثم قد لا ما لم لن هل بل لكن حتى اذا اذ كي لو
     هو هي هم هن هما انا نحن انت انتم انتما انتن اياه ايها
     هذا هذه هذان هاتان هؤلاء ذلك تلك اولئك هناك هنا
     الذي التي الذين اللذان اللتان اللواتي اللاتي
     كان كانت كانوا يكون تكون ليس ليست
-    و ف ب ل ك عند عندما لدي منذ خلال بين حيث كما ايضا غير بعد قبل
+    و ف ب ل ك عند عندما لدى منذ خلال بين حيث كما ايضا غير بعد قبل
     كل بعض اي التي اما الا اذن اليه اليها عليه عليها منه منها فيه فيها به بها له لها
-    وقد وقال وان ولا وما ولم وهو وهي وفي ومن وعلي وعن ومع
-    فان فقد فلا بان لان كذلك مثل نحو ضد دون سوي عبر
+    وقد وقال وان ولا وما ولم وهو وهي وفي ومن وعلى وعن ومع
+    فان فقد فلا بان لان كذلك مثل نحو ضد دون سوى عبر
     قال قالت يقول تقول واضاف اضاف واضافت اضافت
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
@@ -143,22 +167,54 @@ def tokens(text: str) -> Iterator[tuple[int, int, str]]:
             yield match.start(), match.end(), token
 
 
-@lru_cache(maxsize=1 << 18)  # news vocabulary is Zipfian: most tokens repeat
-def analyze_token(token: str) -> tuple[str, str, str | None] | None:
-    """``(surface, stem, alt)`` of one normalised token, None for a stop word."""
+def _analyze_token(token: str) -> tuple[str, str, str | None] | None:
     if token in STOP_WORDS:
         return None
-    surface = fold_hamza(token)
+    surface = fold_hamza(token.translate(_YA))
     if not surface:
         return None
     return surface, stem(surface), alternative(surface)
+
+
+@lru_cache(maxsize=1 << 16)  # news vocabulary is Zipfian: most tokens repeat
+def analyze_token(token: str) -> tuple[str, str, str | None] | None:
+    """``(surface, stem, alt)`` of one token of ``search_normalize``'s text, None for a stop word."""
+    return _analyze_token(token)
+
+
+Terms = tuple[str, str, tuple[str, ...]]  # (surface, stem, terms)
+_UNSET: Terms = ("", "", ())
+_TERMS: dict[str, Terms | None] = {}
+TERMS_CACHE_LIMIT = 1 << 19  # distinct tokens remembered (a few tens of MB)
+
+
+def token_terms(token: str) -> Terms | None:
+    """``(surface, stem, terms)`` of one normalised token, or None when it is
+    not indexed (a stop word, or longer than ``MAX_TOKEN``). Memoized in a plain
+    dict: the indexer calls this for every word of every article."""
+    found = _TERMS.get(token, _UNSET)
+    if found is not _UNSET:
+        return found
+    analyzed = _analyze_token(token) if len(token) <= MAX_TOKEN else None
+    result: Terms | None = None
+    if analyzed is not None:
+        surface, stemmed, alt = analyzed
+        result = (surface, stemmed, (stemmed,) if alt is None or alt == stemmed else (stemmed, alt))
+    if len(_TERMS) < TERMS_CACHE_LIMIT:
+        _TERMS[token] = result
+    return result
+
+
+def token_list(normalized: str) -> list[str]:
+    """Every token of an already normalised text, long ones included (see ``token_terms``)."""
+    return _TOKEN.findall(normalized)
 
 
 def analyze(text: str, *, first_position: int = 0) -> list[Word]:
     """All indexed words of ``text``, in order."""
     words: list[Word] = []
     position = first_position
-    for start, end, token in tokens(normalize(text)):
+    for start, end, token in tokens(search_normalize(text)):
         analyzed = analyze_token(token)
         if analyzed is None:
             continue

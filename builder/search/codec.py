@@ -68,10 +68,13 @@ def decode_varints(text: str) -> list[int]:
 
 def deltas(sorted_numbers: Iterable[int]) -> str:
     """Ascending numbers as varint gaps from the previous one (from 0)."""
+    small = _SMALL
+    limit = len(small)
     previous = 0
     parts = []
     for number in sorted_numbers:
-        parts.append(varint(number - previous))
+        gap = number - previous
+        parts.append(small[gap] if 0 <= gap < limit else _varint(gap))
         previous = number
     return "".join(parts)
 

@@ -10,8 +10,14 @@ through ``<script>`` tags; each calls ``__arSearchData(kind, id, data)``):
   ``surface`` lists (as gaps) the documents containing that exact surface form
   ("" = all documents of the term). Filter terms (``#tag``, ``@year``,
   ``^source``) map to a plain list of gaps.
-* ``search/positions/<hex>.js``: per stem, per document of its postings, the
+* ``search/positions/<hex>.js``: per term, per document of its postings, the
   count of positions then their gaps; loaded only for ``"phrase"`` queries.
+  A term whose positions exceed ``PIECE_BYTES`` is split, in document order,
+  into pieces of about that size: its entry is then ``[k, starts]``, ``starts``
+  the gaps between the posting indexes where each piece begins (the first is
+  0), and piece ``j`` is ``search/positions/<hex>-<k>-<j>.js`` (``k`` numbers
+  the split terms of the shard in sorted order). A phrase query loads only the
+  pieces holding its candidate documents (see ``engine.js``).
 * ``search/docs/<n>.js``: display data of ``DOCS_PER_CHUNK`` documents: slug,
   title, date, tags, source, and the start of the text for the snippet.
 
@@ -25,19 +31,21 @@ from __future__ import annotations
 import json
 import math
 import re
+import zlib
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 from builder.arabic import normalize
 from builder.model import Article, GeneratedFile
 from builder.search import codec
-from builder.search.analyzer import analyze, fold_hamza
+from builder.search.analyzer import _TERMS, _UNSET, fold_hamza, search_normalize, token_list, token_terms
 
-TITLE_WEIGHT = 4.0
-TAG_WEIGHT = 3.0
-TEXT_WEIGHT = 1.0
+TITLE_WEIGHT = 4  # integers: a term's weight is a sum of them, exact everywhere
+TAG_WEIGHT = 3
+TEXT_WEIGHT = 1
 K1 = 1.2
 B = 0.75
 FIELD_GAP = 50  # positions between fields, so a phrase never spans two
@@ -45,7 +53,12 @@ DOCS_PER_CHUNK = 4
 SNIPPET_CHARS = 600
 TARGET_SHARD_BYTES = 24_000
 HOT_POSTINGS = 1_000  # scored postings kept for a frequent term (see _entry)
-FORMAT_VERSION = 1
+PIECE_BYTES = 2048  # positions of a frequent term are cut into pieces this big
+POSITION_SHARD_BYTES = 8_000  # smaller than term shards: a phrase loads one per term
+FORMAT_VERSION = 2
+# Bump when search_record's output changes (analyzer, weights, encoding): an
+# on-disk cache of records must be keyed on it.
+RECORD_VERSION = 1
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
@@ -61,6 +74,7 @@ def plain_text(markdown: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 16)  # tags and outlets repeat from article to article
 def filter_key(kind: str, value: str) -> str:
     """Key of a filter term: ``#`` tag, ``@`` year, ``^`` source."""
     folded = fold_hamza(normalize(value)).replace("_", " ")
@@ -79,60 +93,118 @@ def display_tags(article: Article) -> tuple[str, ...]:
     return tuple(tags)
 
 
-@dataclass
-class _Term:
-    weight: float = 0.0
-    positions: list[int] = field(default_factory=list)
-    surfaces: set[str] = field(default_factory=set)
-
-
 @dataclass(frozen=True)
-class _DocTerms:
-    length: float
-    terms: dict[str, _Term]
-    filters: frozenset[str]
+class SearchRecord:
+    """What the index needs from one article, computed from that article alone.
+
+    Compact (one zlib-compressed byte string, about 4 KB for a 500-word
+    article; no object per word) and picklable, so it can be computed in worker
+    processes and cached on disk between builds. ``packed`` holds six UTF-8
+    fields separated by NUL, the first four aligned per term (terms are letters
+    and digits only, never a space):
+
+    * terms: the article's index terms, space-separated, first use first;
+    * weights: per term, its weight in the bag of words (a title word counts
+      ``TITLE_WEIGHT``, a tag word ``TAG_WEIGHT``), as ``codec`` varints;
+    * positions: per term, the count of its positions then their gaps
+      (varints), space-separated;
+    * surfaces: per term, the exact spellings whose stem it is,
+      comma-separated, terms space-separated ("" for none);
+    * filters: the filter keys (``#tag``, ``@year``, ``^source``), one a line;
+    * display: the JSON of the result's display data.
+    """
+
+    length: int  # of the bag of words, weights included (BM25's document length)
+    packed: bytes
+
+    def unpack(self) -> tuple[str, str, bytes, str, str, str]:
+        terms, weights, positions, surfaces, filters, display = zlib.decompress(self.packed).split(b"\0")
+        return (
+            terms.decode(),
+            weights.decode("ascii"),
+            positions,
+            surfaces.decode(),
+            filters.decode(),
+            display.decode(),
+        )
 
 
-def _doc_terms(article: Article, tags: Sequence[str], text: str) -> _DocTerms:
-    terms: dict[str, _Term] = defaultdict(_Term)
-    fields = [(article.title, TITLE_WEIGHT), (" ".join(tags), TAG_WEIGHT)]
-    fields += [(article.summary, TEXT_WEIGHT), (text, TEXT_WEIGHT)]
-    fields.append((article.source or "", TEXT_WEIGHT))
-    length = 0.0
+def search_record(article: Article) -> SearchRecord:
+    """The search record of one article. Pure: depends only on ``article``."""
+    tags = display_tags(article)
+    text = plain_text(article.body)
+    fields = (
+        (article.title, TITLE_WEIGHT),
+        (" ".join(tags), TAG_WEIGHT),
+        (article.summary, TEXT_WEIGHT),
+        (text, TEXT_WEIGHT),
+        (article.source or "", TEXT_WEIGHT),
+    )
+    weights: dict[str, int] = {}
+    positions: dict[str, list[int]] = {}
+    surfaces: dict[str, set[str]] = {}
+    length = 0
     position = 0
+    cache = _TERMS
     for value, weight in fields:
-        words = analyze(value, first_position=position)
-        for word in words:
-            length += weight
-            for term in word.terms:
-                entry = terms[term]
-                entry.weight += weight
-                entry.positions.append(word.position)
-            terms[word.stem].surfaces.add(word.surface)
-        position = (words[-1].position if words else position) + FIELD_GAP
+        at = position
+        for token in token_list(search_normalize(value)):
+            found = cache.get(token, _UNSET)
+            if found is _UNSET:
+                found = token_terms(token)
+            if found is None:
+                continue
+            surface, stemmed, terms = found
+            for term in terms:
+                if term in weights:
+                    weights[term] += weight
+                    positions[term].append(at)
+                else:
+                    weights[term] = weight
+                    positions[term] = [at]
+            if stemmed in surfaces:
+                surfaces[stemmed].add(surface)
+            else:
+                surfaces[stemmed] = {surface}
+            at += 1
+        length += weight * (at - position)
+        position = (at - 1 if at > position else position) + FIELD_GAP
     filters = {filter_key("#", tag) for tag in tags}
     if article.date is not None:
         filters.add(f"@{article.date.year}")
     if article.source:
         filters.add(filter_key("^", article.source))
-    return _DocTerms(length, dict(terms), frozenset(filters))
-
-
-def _bm25(weight: float, length: float, average: float, idf: float) -> float:
-    norm = K1 * (1 - B + B * length / average) if average else K1
-    return idf * weight * (K1 + 1) / (weight + norm)
+    varint = codec.varint
+    encoded = [
+        varint(1) + varint(numbers[0]) if len(numbers) == 1 else varint(len(numbers)) + codec.deltas(numbers)
+        for numbers in positions.values()
+    ]
+    display = json.dumps(_display(article, tags, text), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    fields_text = (
+        " ".join(weights),
+        "".join(varint(w) for w in weights.values()),
+        " ".join(encoded),
+        " ".join(",".join(sorted(surfaces.get(term, ()))) for term in weights),
+        "\n".join(sorted(filters)),
+        display,
+    )
+    return SearchRecord(length, zlib.compress("\0".join(fields_text).encode(), 3))
 
 
 def _script(note: str, kind: str, name: str, data: object) -> str:
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _script_text(note, kind, name, body)
+
+
+def _script_text(note: str, kind: str, name: str, body: str) -> str:
     head = f"/* {note.replace('*/', '* /')} */\n" if note else ""
     return f"{head}__arSearchData({json.dumps(kind)},{json.dumps(name)},{body});\n"
 
 
-def _shard_count(sizes: Iterable[int]) -> int:
+def _shard_count(sizes: Iterable[int], target: int = TARGET_SHARD_BYTES) -> int:
     total = sum(sizes)
     count = 1
-    while count * TARGET_SHARD_BYTES < total and count < 65536:
+    while count * target < total and count < 65536:
         count *= 2
     return count
 
@@ -150,73 +222,132 @@ def _group(entries: Mapping[str, object], note: str, folder: str) -> tuple[int, 
     return count, files
 
 
-@dataclass
 class _Postings:
-    """One term's postings, accumulated in document order. Arrays, not
-    objects per posting, keep 100k articles within a few hundred MB."""
+    """One term's postings, accumulated in document order. Arrays and one byte
+    buffer, never an object per posting: 100k articles fit in a few hundred MB."""
 
-    docs: array[int] = field(default_factory=lambda: array("I"))
-    scores: array[float] = field(default_factory=lambda: array("d"))  # weights until scored
-    positions: list[str] = field(default_factory=list)
-    surfaces: dict[str, array[int]] = field(default_factory=dict)
+    __slots__ = ("docs", "piece_at", "pieces", "positions", "surfaces", "weights")
+
+    def __init__(self) -> None:
+        self.docs = array("I")
+        self.weights = array("I")  # scored twice (for the top, then per term): 4 bytes, not 8
+        self.positions = bytearray()
+        self.pieces = array("I", (0, 0))  # (first posting, first byte) of each piece of positions
+        self.piece_at = 0  # first byte of the current piece
+        self.surfaces: dict[str, array[int]] = {}
 
 
-def build_search_files(articles: Sequence[Article], *, base_note: str = "") -> list[GeneratedFile]:
-    """Every file of the search index for ``articles`` (drafts left out).
+_CONTINUED = re.compile(f"[{re.escape(codec.DIGITS[32:])}]")
+_DIGIT_VALUE = {ch: i for i, ch in enumerate(codec.DIGITS)}
 
-    Pure and deterministic: the same articles give byte-identical files.
+
+def _weights(text: str) -> list[int]:
+    if _CONTINUED.search(text) is None:  # every weight below 32: one digit each
+        value = _DIGIT_VALUE
+        return [value[ch] for ch in text]
+    return codec.decode_varints(text)
+
+
+def build_search_files(
+    articles: Sequence[Article], *, base_note: str = "", records: Mapping[str, SearchRecord] | None = None
+) -> list[GeneratedFile]:
+    """Every file of the search index for ``articles`` (drafts left out):
+    the manifest, shards, positions, then display chunks.
+
+    ``records`` maps ``article.source_path`` to its ``search_record`` (computed
+    here when missing). Pure and deterministic: the same articles give
+    byte-identical files, with or without ``records``.
     """
-    ordered = sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key)
-    terms: dict[str, _Postings] = {}
-    lengths: list[float] = []
-    filters: dict[str, list[int]] = defaultdict(list)
-    displays: list[list[object]] = []
-    for doc_id, article in enumerate(ordered):
-        tags = display_tags(article)
-        text = plain_text(article.body)
-        doc = _doc_terms(article, tags, text)
-        lengths.append(doc.length)
-        for term, found in doc.terms.items():
-            postings = terms.get(term)
-            if postings is None:
-                postings = terms[term] = _Postings()
-            postings.docs.append(doc_id)
-            postings.scores.append(found.weight)
-            postings.positions.append(_positions(found.positions))
-            for surface in found.surfaces:
-                postings.surfaces.setdefault(surface, array("I")).append(doc_id)
-        for key in doc.filters:
-            filters[key].append(doc_id)
-        displays.append(_display(article, tags, text))
+    files = list(iter_search_files(articles, base_note=base_note, records=records))
+    return sorted(files, key=lambda f: _FILE_ORDER[f.path.split("/")[1]])  # stable: each group keeps its order
 
+
+_FILE_ORDER = {"manifest.js": 0, "shards": 1, "positions": 2, "docs": 3}
+
+
+def iter_search_files(
+    articles: Sequence[Article], *, base_note: str = "", records: Mapping[str, SearchRecord] | None = None
+) -> Iterator[GeneratedFile]:
+    """The files of ``build_search_files``, as soon as each is ready: display
+    chunks while the articles are indexed, then shards, positions and the
+    manifest last. A caller that writes each file and drops it keeps the
+    display data (the largest part) out of memory."""
+    ordered = sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key)
+    records = records or {}
+    terms: dict[str, _Postings] = {}
+    lengths: list[int] = []
+    filters: dict[str, list[int]] = defaultdict(list)
+    displays: list[str] = []  # of the chunk being filled
+    for doc_id, article in enumerate(ordered):
+        record = records.get(article.source_path) or search_record(article)
+        lengths.append(record.length)
+        names, weight_digits, places_text, surfaces_text, filter_text, display = record.unpack()
+        if names:
+            found = zip(
+                names.split(" "),
+                _weights(weight_digits),
+                places_text.split(b" "),
+                surfaces_text.split(" "),
+                strict=True,
+            )
+            for term, weight, places, spellings in found:
+                postings = terms.get(term)
+                if postings is None:
+                    postings = terms[term] = _Postings()
+                buffer = postings.positions
+                if len(buffer) - postings.piece_at >= PIECE_BYTES:
+                    postings.piece_at = len(buffer)
+                    postings.pieces.extend((len(postings.docs), len(buffer)))
+                postings.docs.append(doc_id)
+                postings.weights.append(weight)
+                buffer += places
+                if spellings:
+                    for surface in spellings.split(","):
+                        ids = postings.surfaces.get(surface)
+                        if ids is None:
+                            postings.surfaces[surface] = array("I", (doc_id,))
+                        else:
+                            ids.append(doc_id)
+        if filter_text:
+            for key in filter_text.split("\n"):
+                filters[key].append(doc_id)
+        displays.append(display)
+        if len(displays) == DOCS_PER_CHUNK:
+            yield _chunk(base_note, doc_id // DOCS_PER_CHUNK, displays)
+            displays = []
     count = len(ordered)
+    if displays:
+        yield _chunk(base_note, count // DOCS_PER_CHUNK, displays)
+        displays = []
+
     average = sum(lengths) / count if count else 0.0
-    top = 0.0
-    for postings in terms.values():
+    norms = [K1 * (1 - B + B * length / average) if average else K1 for length in lengths]
+    k1_plus_1 = K1 + 1
+
+    def scores(postings: _Postings) -> list[float]:
+        """BM25 (k1, b) of every posting: idf · w · (k1 + 1) / (w + k1 · (1 − b + b · length / average))."""
         df = len(postings.docs)
         idf = math.log(1 + (count - df + 0.5) / (df + 0.5))
-        for i, doc_id in enumerate(postings.docs):
-            postings.scores[i] = _bm25(postings.scores[i], lengths[doc_id], average, idf)
-        top = max(top, max(postings.scores))
+        return [idf * w * k1_plus_1 / (w + norms[d]) for w, d in zip(postings.weights, postings.docs, strict=True)]
 
+    top = max((max(scores(postings)) for postings in terms.values()), default=0.0)
     entries: dict[str, object] = {}
-    positions: dict[str, str] = {}
+    positions: dict[str, list[str]] = {}
+    log_top = math.log1p(top)
     for term in sorted(terms):
         postings = terms.pop(term)  # free as we go
-        entries[term] = _entry(postings, [codec.quantize(s, top) for s in postings.scores], count)
-        positions[term] = "".join(postings.positions)
+        entries[term] = _entry(postings, _levels(scores(postings), top, log_top), count)
+        positions[term] = _pieces(postings)
     for key in sorted(filters):
         entries[key] = codec.members(filters[key], count)
 
     shard_count, shard_files = _group(entries, base_note, "shards")
-    position_count, position_files = _group(positions, base_note, "positions")
-    chunk_files = [
-        GeneratedFile(
-            f"search/docs/{start // DOCS_PER_CHUNK}.js",
-            _script(base_note, "docs", str(start // DOCS_PER_CHUNK), displays[start : start + DOCS_PER_CHUNK]),
-        )
-        for start in range(0, count, DOCS_PER_CHUNK)
-    ]
+    del entries
+    yield from shard_files
+    del shard_files
+    position_count, position_files = _position_files(positions, base_note)
+    del positions
+    yield from position_files
     manifest = {
         "version": FORMAT_VERSION,
         "docs": count,
@@ -225,8 +356,61 @@ def build_search_files(articles: Sequence[Article], *, base_note: str = "") -> l
         "positions": position_count,
         "top": round(top, 6),
     }
-    files = [GeneratedFile("search/manifest.js", _script(base_note, "manifest", "", manifest))]
-    return files + shard_files + position_files + chunk_files
+    yield GeneratedFile("search/manifest.js", _script(base_note, "manifest", "", manifest))
+
+
+def _chunk(note: str, number: int, displays: Sequence[str]) -> GeneratedFile:
+    body = "[" + ",".join(displays) + "]"
+    return GeneratedFile(f"search/docs/{number}.js", _script_text(note, "docs", str(number), body))
+
+
+def _pieces(postings: _Postings) -> list[str]:
+    """The positions of a term as ``[first posting of each piece (gaps), piece…]``."""
+    text = postings.positions.decode("ascii")
+    bounds = postings.pieces
+    firsts = bounds[0::2]
+    offsets = [*bounds[1::2], len(text)]
+    return [codec.deltas(firsts), *(text[offsets[j] : offsets[j + 1]] for j in range(len(firsts)))]
+
+
+def _position_files(positions: Mapping[str, list[str]], note: str) -> tuple[int, list[GeneratedFile]]:
+    """``search/positions/``: a shard per term hash, and the pieces of split terms."""
+    sizes = (len(key.encode()) + (len(value[1]) + 3 if len(value) == 2 else 16) for key, value in positions.items())
+    count = _shard_count(sizes, POSITION_SHARD_BYTES)
+    shards: dict[int, list[str]] = defaultdict(list)
+    for key in positions:
+        shards[codec.shard_of(key, count)].append(key)
+    files = []
+    for number in sorted(shards):
+        name = codec.shard_name(number, count)
+        entries: dict[str, object] = {}
+        split = 0
+        for term in sorted(shards[number]):
+            value = positions[term]
+            if len(value) == 2:
+                entries[term] = value[1]
+                continue
+            entries[term] = [split, value[0]]
+            for j, piece in enumerate(value[1:]):
+                piece_name = f"{name}-{split}-{j}"
+                body = json.dumps(piece)
+                files.append(
+                    GeneratedFile(
+                        f"search/positions/{piece_name}.js", _script_text(note, "positions", piece_name, body)
+                    )
+                )
+            split += 1
+        files.append(GeneratedFile(f"search/positions/{name}.js", _script(note, "positions", name, entries)))
+    files.sort(key=lambda f: f.path)
+    return count, files
+
+
+def _levels(scores: Sequence[float], top: float, log_top: float) -> list[int]:
+    """``codec.quantize`` of every score, inlined: it runs once per posting."""
+    if top <= 0:
+        return [1] * len(scores)
+    levels = [round(codec.SCORE_LEVELS * math.log1p(s) / log_top) for s in scores]
+    return [1 if level < 1 else codec.SCORE_LEVELS if level > codec.SCORE_LEVELS else level for level in levels]
 
 
 def _entry(postings: _Postings, levels: list[int], count: int) -> list[object]:
@@ -254,11 +438,6 @@ def _entry(postings: _Postings, levels: list[int], count: int) -> list[object]:
         if chosen:
             surfaces[surface] = "" if len(chosen) == len(kept) else codec.deltas(chosen)
     return ["".join(encoded), surfaces, *tail]
-
-
-def _positions(numbers: list[int]) -> str:
-    ordered = sorted(set(numbers))
-    return codec.varint(len(ordered)) + codec.deltas(ordered)
 
 
 def _display(article: Article, tags: Sequence[str], text: str) -> list[object]:

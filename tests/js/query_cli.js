@@ -1,7 +1,9 @@
 // Runs the browser search engine over an index folder, outside a browser.
 // Usage: node query_cli.js DOCS_DIR < queries.json  →  JSON on stdout, one
-// object per query: total, ids, slugs (first 10), and the bytes of every
-// index file the query loaded (manifest included, display data for 10 results).
+// object per query: total, complete, ids, slugs (first 10), and the bytes of
+// every index file the query loaded (manifest included, display data for 10
+// results). A query is a string, or {"q": string, "all": true} to also confirm
+// every phrase candidate (engine.more) and list every id as allIds.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -29,10 +31,18 @@ function makeLoader(loaded) {
 
 (async () => {
   const out = [];
-  for (const q of queries) {
+  for (const item of queries) {
+    const q = typeof item === "string" ? item : item.q;
     const loaded = new Map();
     const engine = new engineLib.Engine(makeLoader(loaded));
     const found = await engine.search(q);
+    const firstTotal = found.total;
+    const firstComplete = found.complete;
+    let allIds;
+    if (typeof item === "object" && item.all) {
+      await engine.more(found, Infinity, Infinity);
+      allIds = found.results.map((r) => r.id);
+    }
     const top = found.results.slice(0, 10);
     const records = await engine.display(top.map((r) => r.id));
     let bytes = 0;
@@ -44,7 +54,9 @@ function makeLoader(loaded) {
     }
     out.push({
       query: q,
-      total: found.total,
+      total: firstTotal,
+      complete: firstComplete,
+      allIds,
       ids: top.map((r) => r.id),
       matched: top.map((r) => r.matched),
       slugs: records.map((r) => (r ? r.slug : null)),

@@ -58,7 +58,7 @@ def write_files(files: Sequence[GeneratedFile], docs_dir: Path) -> None:
         path.write_text(file.content, encoding="utf-8")
 
 
-def run_queries(docs_dir: Path, queries: Sequence[str]) -> list[dict[str, Any]]:
+def run_queries(docs_dir: Path, queries: Sequence[str | dict[str, Any]]) -> list[dict[str, Any]]:
     """Run the browser engine (docs/assets/search/engine.js) in node."""
     result = subprocess.run(
         [node(), str(QUERY_CLI), str(docs_dir)],

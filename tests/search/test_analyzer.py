@@ -21,7 +21,10 @@ from builder.search.analyzer import (
     analyze,
     analyze_token,
     fold_hamza,
+    search_normalize,
     stem,
+    token_list,
+    token_terms,
 )
 
 from .helpers import ASSETS, FIXTURES, node
@@ -44,7 +47,9 @@ def test_word_vectors(case: dict[str, str | None]) -> None:
     assert isinstance(case["input"], str)
     normalized = normalize(case["input"])
     assert normalized == case["normalized"]
-    analyzed = analyze_token(normalized)
+    assert search_normalize(case["input"]) == case["token"]
+    assert case["token"].replace("ى", "ي") == normalized
+    analyzed = analyze_token(case["token"])
     if case["surface"] is None:
         assert analyzed is None
     else:
@@ -72,7 +77,26 @@ def test_punctuation_never_sticks_to_words(text: str, expected: list[str]) -> No
 
 
 def test_stop_words_are_normalised() -> None:
-    assert all(normalize(word) == word for word in STOP_WORDS)
+    assert all(search_normalize(word) == word for word in STOP_WORDS)
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("على", []),
+        ("عَلَى", []),
+        ("ﻋﻠﻰ", []),
+        ("علي", ["علي"]),
+        ("عَلِيّ", ["علي"]),
+        ("إلى", []),
+        ("آلي", ["الي"]),
+        ("التقى علي بعلى", ["التقي", "علي", "بعلي"]),
+        ("وعلى وعلي", ["وعلي"]),
+    ],
+)
+def test_the_name_ali_is_not_the_stop_word_ala(text: str, kept: list[str]) -> None:
+    # على and علي normalise alike, but stop words are matched before ى → ي.
+    assert [w.surface for w in analyze(text)] == kept
 
 
 def test_variants_of_one_word_share_a_term() -> None:
@@ -164,3 +188,15 @@ def test_js_digit_table_matches_python_unicode_data() -> None:
     source = (ASSETS / "analyzer.js").read_text(encoding="utf-8")
     table = source.split("var DIGIT_ZEROS = [", 1)[1].split("]", 1)[0]
     assert [int(x, 16) for x in table.split(",")] == zeros
+
+
+@given(arabic_text)
+def test_search_normalize_is_normalize_but_for_alef_maqsura(text: str) -> None:
+    assert search_normalize(text).replace("ى", "ي") == normalize(text)
+    assert search_normalize(search_normalize(text)) == search_normalize(text)
+
+
+@given(arabic_text)
+def test_the_memoized_token_path_agrees_with_analyze(text: str) -> None:
+    fast = [found for token in token_list(search_normalize(text)) if (found := token_terms(token)) is not None]
+    assert [(w.surface, w.stem, w.terms) for w in analyze(text)] == fast

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import pickle
 import re
 import subprocess
 from pathlib import Path
@@ -12,9 +14,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builder.model import Article
 from builder.search import build_search_files, codec, index
 from builder.search.analyzer import analyze
-from builder.search.index import plain_text
+from builder.search.index import SearchRecord, iter_search_files, plain_text, search_record
 
 from .helpers import ASSETS, load_articles, node, run_queries, write_files
 
@@ -62,7 +65,10 @@ def test_every_term_sits_in_the_shard_its_hash_names() -> None:
     manifest = _data(files["search/manifest.js"].content)[2]
     assert isinstance(manifest, dict)
     for path, file in files.items():
-        kind, _name, data = _data(file.content)
+        kind, name, data = _data(file.content)
+        if kind == "positions" and "-" in name:  # a piece of a split term
+            assert isinstance(data, str)
+            continue
         if kind in ("shards", "positions"):
             count = manifest[kind]
             assert isinstance(data, dict)
@@ -214,3 +220,96 @@ def test_python_and_js_route_terms_to_the_same_shard(terms: list[str]) -> None:
         for t in terms
     ]
     assert json.loads(result.stdout) == expected
+
+
+def test_records_give_the_same_files_as_inline_analysis() -> None:
+    articles = load_articles("filters") + load_articles("ranking")
+    records = {a.source_path: search_record(a) for a in articles}
+    inline = build_search_files(articles, base_note="n")
+    assert build_search_files(articles, base_note="n", records=records) == inline
+    # Missing records are computed on the fly; extra ones are ignored.
+    some = dict(list(records.items())[::2]) | {"gone.md": records[articles[0].source_path]}
+    assert build_search_files(articles, base_note="n", records=some) == inline
+
+
+def test_a_record_is_compact_picklable_and_depends_only_on_its_article() -> None:
+    article = load_articles("filters")[0]
+    record = search_record(article)
+    assert isinstance(record, SearchRecord)
+    assert pickle.loads(pickle.dumps(record)) == record
+    assert search_record(article) == record
+    terms, weights, positions, surfaces, _filters, display = record.unpack()
+    count = len(terms.split(" "))
+    assert len(positions.split(b" ")) == count == len(surfaces.split(" "))
+    assert len(codec.decode_varints(weights)) == count
+    assert json.loads(display)[0] == article.slug
+    assert len(pickle.dumps(record)) < len(article.body.encode()) + 2000
+
+
+def _gaza_articles(count: int) -> list[Article]:
+    """``count`` articles: every third holds the phrase «قطاع غزة», the others
+    both words apart (and in the wrong order)."""
+    articles = []
+    for i in range(count):
+        body = "وصلت قافلة إلى قطاع غزة صباح اليوم." if i % 3 == 0 else "غزة تنتظر المساعدات ويعاني القطاع من الحصار."
+        articles.append(
+            Article(
+                source_path=f"gaza/{i}.md",
+                slug=f"gaza-{i:03d}",
+                title=f"خبر رقم {i}",
+                body=body + " " + "كلام " * (i % 7),
+                summary="",
+                date=dt.date(2020, 1, 1) + dt.timedelta(days=i),
+            )
+        )
+    return articles
+
+
+@pytest.mark.parametrize("piece_bytes", [1, 64, 1_000_000])
+def test_phrases_over_split_positions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, piece_bytes: int) -> None:
+    # Tiny pieces split every frequent term: the engine must load only the
+    # pieces of its candidates and still find exactly the phrase's documents.
+    monkeypatch.setattr(index, "PIECE_BYTES", piece_bytes)
+    articles = _gaza_articles(90)
+    files = build_search_files(articles)
+    pieces = [f for f in files if f.path.startswith("search/positions/") and "-" in f.path]
+    assert bool(pieces) == (piece_bytes < 1000)
+    write_files(files, tmp_path)
+    expected = sorted(a.slug for i, a in enumerate(articles) if i % 3 == 0)
+    answer = run_queries(tmp_path, [{"q": '"قطاع غزة"', "all": True}])[0]
+    slugs_by_id = [a.slug for a in sorted(articles, key=lambda a: a.sort_key)]
+    assert sorted(slugs_by_id[i] for i in answer["allIds"]) == expected
+    assert len(answer["slugs"]) == 10
+    assert set(answer["slugs"]) <= set(expected)
+    if piece_bytes == 1:
+        # 60 candidates in 60 pieces a term: confirmed a page at a time.
+        assert not answer["complete"] and 10 <= answer["total"] < 30
+        whole = sum(len(f.content.encode()) for f in pieces)
+        assert answer["byKind"]["positions"] < whole / 2
+    else:
+        assert answer["complete"] and answer["total"] == 30
+    never = run_queries(tmp_path, [{"q": '"غزة قطاع"', "all": True}, '"غزة قطاع"'])
+    assert never[0]["allIds"] == [] and never[1]["total"] == 0
+    if piece_bytes == 1:
+        # No candidate holds the phrase: one step loads a bounded share of the pieces.
+        assert not never[1]["complete"]
+        assert never[1]["byKind"]["positions"] < never[0]["byKind"]["positions"]
+
+
+def test_the_name_ali_is_found(tmp_path: Path) -> None:
+    articles = _gaza_articles(3)
+    articles[1] = Article(
+        source_path="ali.md", slug="ali", title="لقاء مع علي", body="التقى الوزير علي بالوفد.", summary=""
+    )
+    write_files(build_search_files(articles), tmp_path)
+    assert _answer(tmp_path, "علي")["slugs"] == ["ali"]
+    assert _answer(tmp_path, "على")["total"] == 0
+
+
+def test_streamed_files_are_the_built_files_display_chunks_first() -> None:
+    articles = load_articles("filters") + load_articles("ranking")
+    streamed = list(iter_search_files(articles, base_note="n"))
+    built = build_search_files(articles, base_note="n")
+    assert sorted(streamed, key=lambda f: f.path) == sorted(built, key=lambda f: f.path)
+    assert len({f.path for f in streamed}) == len(streamed)
+    assert streamed[0].path.startswith("search/docs/") and streamed[-1].path == "search/manifest.js"

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
+import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builder.arabic import normalize
 from builder.model import Article, EntityRef
-from builder.related import related_articles
+from builder.related import CARDINALITY_THRESHOLD, MIN_ARTICLES_FOR_THRESHOLD, WEIGHTS, related_articles
 
 
 def ref(type_: str, name: str) -> EntityRef:
@@ -121,3 +124,115 @@ def test_related_articles_share_an_entity(articles: list[Article]) -> None:
         mine = set(by_slug[slug].entities)
         for other in related:
             assert mine & set(by_slug[other].entities)
+
+
+def _all_pairs(articles: list[Article], limit: int = 5) -> dict[str, tuple[str, ...]]:
+    """The reference: every pair scored, as before the index (same weights and order)."""
+    total = len(articles)
+    frequency: dict[tuple[str, str], int] = {}
+    for article in articles:
+        for key in {(e.type, e.slug) for e in article.entities}:
+            frequency[key] = frequency.get(key, 0) + 1
+
+    def weight(key: tuple[str, str]) -> float:
+        if total >= MIN_ARTICLES_FOR_THRESHOLD and frequency[key] / total > CARDINALITY_THRESHOLD:
+            return 0.0
+        return WEIGHTS[key[0]] * math.log(1 + total / frequency[key])
+
+    def identity(a: Article) -> tuple[str, str]:
+        return (" ".join(normalize(a.title).split()), a.date.isoformat() if a.date else "")
+
+    result = {}
+    for article in articles:
+        mine = {(e.type, e.slug) for e in article.entities}
+        scored = []
+        for other in articles:
+            shared = mine & {(e.type, e.slug) for e in other.entities}
+            score = round(sum(weight(k) for k in sorted(shared)), 9)
+            if other.slug != article.slug and score > 0:
+                far = 10**9 if not (article.date and other.date) else abs((article.date - other.date).days)
+                scored.append((-score, far, other.slug, other))
+        chosen: list[str] = []
+        seen = {identity(article)}
+        for *_, other in sorted(scored, key=lambda t: t[:3]):
+            if identity(other) not in seen and len(chosen) < limit:
+                chosen.append(other.slug)
+                seen.add(identity(other))
+        result[article.slug] = tuple(chosen)
+    return result
+
+
+@settings(max_examples=150, deadline=None)
+@given(_articles)
+def test_below_the_caps_the_result_is_the_all_pairs_one(articles: list[Article]) -> None:
+    assert related_articles(articles) == _all_pairs(articles)
+
+
+def test_the_sample_corpus_keeps_its_related_lists() -> None:
+    """The sample corpus is far below the caps: the index gives the all-pairs result."""
+    from builder.pipeline import prepare
+
+    from conftest import REPO
+
+    articles = list(prepare(REPO / "source", REPO / "mkdocs.yml").articles)
+    assert len(articles) >= 15
+    assert related_articles(articles) == _all_pairs(articles)
+
+
+def _dated(day: int, *entities: EntityRef) -> Article:
+    return art(f"d{day:02d}", *entities, date=dt.date(2023, 1, 1) + dt.timedelta(days=day))
+
+
+def test_a_common_entity_relates_only_the_articles_nearest_in_time() -> None:
+    topic = ref("topic", "الوساطة")
+    articles = [_dated(day, topic) for day in range(1, 21)]
+    articles += [art(f"u{i}", ref("topic", f"آخر {i}")) for i in range(30)]  # so the topic is not on most
+    result = related_articles(articles, window=4)
+    assert result["d10"] == ("d09", "d11", "d08", "d12")
+    assert result["d01"] == ("d02", "d03", "d04", "d05")  # at the edge, the window slides
+    assert result["d20"] == ("d19", "d18", "d17", "d16")
+    # Without the cap, the same order goes on further away.
+    assert related_articles(articles, window=100)["d10"] == ("d09", "d11", "d08", "d12", "d07")
+
+
+def test_candidates_come_through_the_strongest_entity_first() -> None:
+    person, topic = ref("person", "بلينكن"), ref("topic", "الطاقة")
+    articles = [
+        _dated(1, person, topic),
+        _dated(2, person),  # shares only the person
+        _dated(30, person),
+        *(_dated(day, topic) for day in range(3, 9)),  # share only the topic, nearer in time
+        *(art(f"u{i}", ref("topic", f"آخر {i}")) for i in range(20)),
+    ]
+    # With room for two candidates only, they come through the rarer, heavier person.
+    assert related_articles(articles, budget=2)["d01"] == ("d02", "d30")
+    # Without the cap the topic's articles follow, nearest first.
+    assert related_articles(articles)["d01"] == ("d02", "d30", "d03", "d04", "d05")
+
+
+def test_a_candidate_gets_its_exact_score_over_every_shared_entity() -> None:
+    person, place, country = ref("person", "بلينكن"), ref("place", "الدوحة"), ref("country", "فرنسا")
+    articles = [
+        _dated(10, person, place, country),
+        _dated(11, person),  # through the person only
+        _dated(40, person, place, country),  # found through the person too, but shares all three
+        *(art(f"u{i}", ref("topic", f"آخر {i}")) for i in range(20)),
+    ]
+    # budget=1: candidates come through the person alone; the exact score still counts place and country.
+    assert related_articles(articles, budget=1)["d10"] == ("d40", "d11")
+
+
+def test_large_corpora_stay_deterministic_and_input_order_free() -> None:
+    rng = random.Random(5)
+    pool = [ref(t, f"{t}{i}") for t in ("person", "organization", "topic", "place", "country") for i in range(40)]
+    articles = [
+        art(f"s{i:04d}", *rng.sample(pool, 12), date=dt.date(2010, 1, 1) + dt.timedelta(days=rng.randrange(4000)))
+        for i in range(1500)
+    ]
+    result = related_articles(articles, budget=30, window=8)
+    shuffled = list(articles)
+    rng.shuffle(shuffled)
+    assert related_articles(shuffled, budget=30, window=8) == result
+    assert all(len(v) == 5 for v in result.values())
+    by_slug = {a.slug: set(a.entities) for a in articles}
+    assert all(by_slug[s] & by_slug[o] for s, related in result.items() for o in related)

@@ -164,7 +164,7 @@ _LINK = re.compile(r"\[([^\]]*)\]\(([^)]*)\)(\{ \.tag-mention \})?")
 
 def linked(body: str) -> str:
     tagged, _ = tag_article(article(body), taxonomy())
-    return link_first_mentions(body, tagged, taxonomy(), href)
+    return link_first_mentions(tagged, href)
 
 
 def test_links_skip_headings_existing_links_code_html_and_urls() -> None:
@@ -188,7 +188,7 @@ def test_link_text_is_the_text_as_written() -> None:
 
 def test_a_link_target_with_spaces_is_wrapped() -> None:
     tagged, _ = tag_article(article("قطر"), taxonomy())
-    out = link_first_mentions("قطر", tagged, taxonomy(), lambda ref: "tags/a b.md")
+    out = link_first_mentions(tagged, lambda ref: "tags/a b.md")
     assert out == "[قطر](<tags/a b.md>){ .tag-mention }"
 
 
@@ -250,7 +250,7 @@ def test_diacritics_and_tatweel_do_not_change_the_tags(text: str, marks: list[st
 @given(texts)
 def test_linking_only_adds_links_at_most_one_per_entity(text: str) -> None:
     tagged, _ = tag_article(article(text), taxonomy())
-    out = link_first_mentions(text, tagged, taxonomy(), href)
+    out = link_first_mentions(tagged, href)
     added = [m for m in _LINK.finditer(out) if m.group(2).startswith("../tags/")]
     # Removing the added links gives the text back, character for character.
     assert _LINK.sub(lambda m: m.group(1) if m.group(2).startswith("../tags/") else m.group(0), out) == text

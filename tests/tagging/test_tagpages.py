@@ -10,6 +10,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from functools import cache
 from pathlib import Path
 from urllib.parse import unquote
@@ -17,12 +18,14 @@ from urllib.parse import unquote
 import markdown  # type: ignore[import-untyped]
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from builder.arabic import sort_key
 from builder.model import Article, EntityRef, GeneratedFile
 from builder.render import GENERATED_MARK
 from builder.tagger import link_first_mentions, tag_article
-from builder.tagpages import INDEX_PATH, render_tag_pages
+from builder.tagpages import INDEX_PATH, cooccurrence, iter_tag_pages, render_tag_pages
 from builder.taxonomy import Taxonomy, load_taxonomy
 
 HOSTILE_TITLE = "عنوان <b>عريض</b> [رابط](javascript:alert(1)) *نجمة* _x_ # 1. ~~شطب~~ | &amp; {: .x}"
@@ -105,13 +108,84 @@ def test_drafts_are_left_out() -> None:
     assert not any("الوساطة" in path for path in files())
 
 
-def test_long_lists_are_paginated_at_50() -> None:
+def test_long_lists_keep_the_newest_50_on_the_tag_page_and_older_pages_numbered_from_the_oldest() -> None:
     pages = sorted(p for p in files() if p.startswith("tags/country/قطر"))
-    assert pages == ["tags/country/قطر-2.md", "tags/country/قطر-3.md", "tags/country/قطر.md"]
-    counts = [len(article_links(files()[p])) for p in pages]
-    assert max(counts) <= 50 and sum(counts) == 120
-    assert "(قطر-2.md)" in files()["tags/country/قطر.md"]
-    assert "(قطر.md)" in files()["tags/country/قطر-2.md"]
+    assert pages == ["tags/country/قطر-1.md", "tags/country/قطر-2.md", "tags/country/قطر.md"]
+    counts = {p: len(article_links(files()[p])) for p in pages}
+    assert counts == {"tags/country/قطر.md": 50, "tags/country/قطر-1.md": 50, "tags/country/قطر-2.md": 50}
+    # Page 1 holds the oldest 50 (the undated ones first), page 2 the next 50; the
+    # tag page the newest 50, of which 30 are also on page 2.
+    on = {p: set(article_links(files()[p])) for p in pages}
+    assert not on["tags/country/قطر-1.md"] & on["tags/country/قطر-2.md"]
+    assert len(on["tags/country/قطر.md"] & on["tags/country/قطر-2.md"]) == 30
+    assert len(set().union(*on.values())) == 120
+    # Links: the tag page to its older pages; each older page to newer, newest and older ones.
+    assert "(قطر-2.md)" in files()["tags/country/قطر.md"] and "(قطر-1.md)" in files()["tags/country/قطر.md"]
+    assert "[→ إحاطات أحدث](قطر.md)" in files()["tags/country/قطر-2.md"]
+    assert "[إحاطات أقدم ←](قطر-1.md)" in files()["tags/country/قطر-2.md"]
+    assert "[→ إحاطات أحدث](قطر-2.md)" in files()["tags/country/قطر-1.md"]
+    assert "(قطر.md)" in files()["tags/country/قطر-1.md"]
+    assert "أقدم ←" not in files()["tags/country/قطر-1.md"]
+
+
+def test_older_pages_have_an_arabic_title_and_date_span_but_no_count() -> None:
+    page = files()["tags/country/قطر-2.md"]
+    assert "title: قطر (الصفحة 2)\n" in page and "# قطر (الصفحة 2)\n" in page
+    assert "الصفحات مرقّمة من الأقدم" in page
+    assert re.search(r"إحاطات من \d+ \S+ \d{4} إلى \d+ \S+ \d{4}", page)
+    assert "120" not in page and "الصفحة 2 من" not in page
+    assert "<svg" not in page and "وسوم تظهر معه" not in page
+
+
+def _pages_after_adding(extra: list[Article]) -> dict[str, str]:
+    return {f.path: f.content for f in render_tag_pages([*corpus(), *extra], taxonomy())}
+
+
+def test_a_newer_briefing_leaves_every_older_page_byte_identical() -> None:
+    before = files()
+    newer = art(300, QATAR, FRANCE, BLINKEN, date=dt.date(2025, 1, 1), title="إحاطة أحدث")
+    after = _pages_after_adding([newer])
+    assert set(after) == set(before)
+    changed = {p for p in before if before[p] != after[p]}
+    # The tags the new briefing names (their own pages) and the tags index; nothing else.
+    assert changed == {
+        "tags/country/قطر.md",
+        "tags/country/فرنسا.md",
+        "tags/person/أنتوني-بلينكن.md",
+        INDEX_PATH,
+    }
+    assert "إحاطة أحدث" in after["tags/country/قطر.md"]
+
+
+def test_a_completed_block_adds_one_page_and_one_link_to_it() -> None:
+    # 120 briefings on قطر: 30 more make 150 (the tag page still shows all of page 3),
+    # the 31st publishes page 3; page 2 gains a link to it, its list unchanged.
+    extra = [art(400 + i, QATAR, date=dt.date(2025, 1, 1) + dt.timedelta(days=i)) for i in range(31)]
+    at_150 = _pages_after_adding(extra[:30])
+    at_151 = _pages_after_adding(extra)
+    assert "tags/country/قطر-3.md" not in at_150
+    assert "tags/country/قطر-3.md" in at_151
+    assert at_150["tags/country/قطر-1.md"] == at_151["tags/country/قطر-1.md"] == files()["tags/country/قطر-1.md"]
+    assert at_150["tags/country/قطر-2.md"] == files()["tags/country/قطر-2.md"]
+    assert at_151["tags/country/قطر-2.md"] != at_150["tags/country/قطر-2.md"]
+    assert article_links(at_151["tags/country/قطر-2.md"]) == article_links(at_150["tags/country/قطر-2.md"])
+    assert "[→ إحاطات أحدث](قطر-3.md)" in at_151["tags/country/قطر-2.md"]
+    # Page 3 holds exactly what the tag page showed at 150.
+    assert set(article_links(at_151["tags/country/قطر-3.md"])) == set(article_links(at_150["tags/country/قطر.md"]))
+
+
+def test_the_tag_page_links_a_bounded_number_of_older_pages() -> None:
+    many = [art(i, QATAR, date=dt.date(2000, 1, 1) + dt.timedelta(days=i)) for i in range(50 * 25 + 1)]
+    out = {f.path: f.content for f in render_tag_pages(many, taxonomy())}
+    assert sum(p.startswith("tags/country/قطر-") for p in out) == 25
+    pager = out["tags/country/قطر.md"].split('<nav class="pager" markdown>', 1)[1].split("</nav>", 1)[0]
+    assert "(قطر-25.md)" in pager and "(قطر-1.md)" in pager and "(قطر-10.md)" not in pager and "…" in pager
+    # Every numbered page is reachable from the tag page through "older" links.
+    page, seen = "tags/country/قطر.md", set()
+    while match := re.search(r"\[إحاطات أقدم ←\]\(([^)]+)\)", out[page]):
+        page = posixpath.join("tags/country", match.group(1))
+        seen.add(page)
+    assert len(seen) == 25
 
 
 def test_a_tag_page_shows_name_type_count_years_chart_and_related_tags() -> None:
@@ -126,9 +200,11 @@ def test_a_tag_page_shows_name_type_count_years_chart_and_related_tags() -> None
     assert "(فرنسا.md)" in related and "(../../tags/person/أنتوني-بلينكن.md)" in related
 
 
-def test_undated_articles_come_last() -> None:
-    last = files()["tags/country/قطر-3.md"]
-    assert "### بلا تاريخ" in last
+def test_undated_articles_come_last_on_the_oldest_page() -> None:
+    oldest = files()["tags/country/قطر-1.md"]
+    assert oldest.count("### بلا تاريخ") == 1
+    assert oldest.index("### بلا تاريخ") > oldest.index("### 2019")
+    assert "بلا تاريخ" not in files()["tags/country/قطر.md"]
 
 
 def test_a_place_page_links_the_country_it_implies() -> None:
@@ -180,7 +256,7 @@ def _write(root: Path, generated: list[GeneratedFile], articles: list[Article]) 
     for article in articles:
         target = root / "docs" / article.page_path
         target.parent.mkdir(parents=True, exist_ok=True)
-        body = link_first_mentions(article.body, article, taxonomy(), lambda e: f"../tags/{e.type}/{e.slug}.md")
+        body = link_first_mentions(article, lambda e: f"../tags/{e.type}/{e.slug}.md")
         target.write_text(f"# {article.slug}\n\n{body}\n", encoding="utf-8")
     (root / "docs" / "index.md").write_text("# الرئيسية\n\n[الوسوم](tags/index.md)\n", encoding="utf-8")
     for file in generated:
@@ -228,3 +304,20 @@ def test_the_generated_pages_build_in_strict_mode(tmp_path: Path) -> None:
     mentions = {a.get_text(): unquote(a["href"]) for a in article.select("article a.tag-mention")}
     assert mentions == {"الدوحة": "../../tags/place/الدوحة/", "قطر": "../../tags/country/قطر/"}
     assert article.select("h2 a.tag-mention") == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 11), max_size=6), max_size=40), st.integers(1, 50))
+def test_cooccurrence_counts_are_exact_with_or_without_bit_sets(articles: list[set[int]], dense: int) -> None:
+    keys_of = [sorted(keys) for keys in articles]
+    expected: list[Counter[int]] = [Counter() for _ in range(12)]
+    for keys in keys_of:
+        for a in keys:
+            expected[a].update(b for b in keys if b != a)
+    assert cooccurrence(keys_of, 12, dense=dense) == expected
+
+
+def test_the_pages_can_be_streamed_in_the_same_order() -> None:
+    assert [(f.path, f.content) for f in iter_tag_pages(corpus(), taxonomy())] == [
+        (f.path, f.content) for f in render_tag_pages(corpus(), taxonomy())
+    ]

@@ -204,7 +204,9 @@
     });
   };
 
-  // → {parsed, results: [{id, score, matched}], total}
+  // → {parsed, results: [{id, score, matched}], total, complete}. With a
+  // phrase whose words are frequent, only the first results are confirmed:
+  // `complete` is false and engine.more(found, n) confirms more.
   Engine.prototype.search = function (query) {
     var self = this;
     var parsed = parseQuery(query);
@@ -216,7 +218,7 @@
       parsed.years.forEach(function (r) {
         for (var y = r[0]; y <= r[1] && y - r[0] < 200; y++) keys.push("@" + y);
       });
-      if (!parsed.words.length && keys.length === 0) return { parsed: parsed, results: [], total: 0 };
+      if (!parsed.words.length && keys.length === 0) return { parsed: parsed, results: [], total: 0, complete: true };
       return self.entries("shards", keys).then(function (entries) {
         return self.rank(parsed, entries, manifest);
       });
@@ -287,44 +289,191 @@
       results.sort(function (a, b) {
         return b.matched - a.matched || b.score - a.score || a.id - b.id;
       });
-      return { parsed: parsed, results: results, total: results.length };
+      return results;
     };
-    if (!parsed.phrases.length) return ranked();
+    if (!parsed.phrases.length) {
+      var all = ranked();
+      return { parsed: parsed, results: all, total: all.length, complete: true };
+    }
 
-    // Phrases: every phrase must appear; check positions of candidates.
-    var phraseTerms = [];
-    parsed.phrases.forEach(function (ph) {
-      ph.forEach(function (i) { phraseTerms.push.apply(phraseTerms, parsed.words[i].terms); });
+    // Phrases: a candidate holds every word of every phrase; its positions decide.
+    var phraseWords = [];
+    parsed.phrases.forEach(function (ph) { ph.forEach(function (i) { phraseWords.push(i); }); });
+    var docSets = {};
+    phraseWords.forEach(function (i) {
+      if (docSets[i]) return;
+      var set = new Set();
+      parsed.words[i].terms.forEach(function (t) { postings(t).forEach(function (p) { set.add(p[0]); }); });
+      docSets[i] = set;
     });
+    var candidates = ranked().filter(function (t) {
+      return phraseWords.every(function (i) { return docSets[i].has(t.id); });
+    });
+    var phraseTerms = [];
+    phraseWords.forEach(function (i) { phraseTerms.push.apply(phraseTerms, parsed.words[i].terms); });
+    var found = { parsed: parsed, results: [], total: 0, complete: false };
+    if (!candidates.length) {
+      found.complete = true;
+      return found;
+    }
     return self.entries("positions", phraseTerms).then(function (posEntries) {
-      var positionsOf = {};
-      function positions(term) {
-        if (!(term in positionsOf)) {
-          positionsOf[term] = typeof posEntries[term] === "string" ? decodePositions(posEntries[term], postings(term)) : new Map();
-        }
-        return positionsOf[term];
+      var checker = new PhraseChecker(self, parsed, posEntries, postings, manifest);
+      found.pending = candidates;
+      found.checker = checker;
+      // Every candidate when its pieces are few; else in rank order, a page at a time.
+      var pieces = checker.piecesFor(candidates, EXACT_PIECES);
+      if (pieces.length <= EXACT_PIECES) return self.more(found, candidates.length, Infinity);
+      return self.more(found, PAGE);
+    });
+  };
+
+  var PAGE = 10; // results a reader sees at once
+  var EXACT_PIECES = 24; // position pieces a query may load to count its phrase matches exactly
+  var PIECE_BUDGET = 64; // pieces one step of confirming loads at most (about 130 KB)
+
+  // Continue checking the phrase candidates of `found` (in rank order) until
+  // `want` results are confirmed, none are left, or about `budget` position
+  // pieces (PIECE_BUDGET by default) were loaded by this call; resolves to
+  // `found`, whose `total` is exact once `complete` (else a lower bound).
+  Engine.prototype.more = function (found, want, budget) {
+    if (budget === undefined) budget = PIECE_BUDGET;
+    if (found.complete || found.results.length >= want || budget <= 0) return Promise.resolve(found);
+    var checker = found.checker;
+    var batch = found.pending.slice(0, Math.max(PAGE, want - found.results.length));
+    found.pending = found.pending.slice(batch.length);
+    var pieces = checker.piecesFor(batch);
+    var self = this;
+    return checker.load(pieces).then(function () {
+      batch.forEach(function (t) { if (checker.matches(t.id)) found.results.push(t); });
+      found.total = found.results.length;
+      if (!found.pending.length) {
+        found.complete = true;
+        delete found.checker;
+        delete found.pending;
       }
-      function wordPositions(i, id) {
-        var set = new Set();
-        parsed.words[i].terms.forEach(function (t) {
-          (positions(t).get(id) || []).forEach(function (p) { set.add(p); });
-        });
-        return set;
+      return self.more(found, want, budget - Math.max(1, pieces.length));
+    });
+  };
+
+  // Positions of phrase terms: inline strings, or split terms [k, starts] whose
+  // pieces (search/positions/<shard>-<k>-<j>.js) load on demand.
+  function PhraseChecker(engine, parsed, posEntries, postings, manifest) {
+    this.engine = engine;
+    this.parsed = parsed;
+    this.entries = posEntries;
+    this.postings = postings;
+    this.manifest = manifest;
+    this.inline = {}; // term → Map doc → positions
+    this.pieces = {}; // piece id → Map doc → positions
+  }
+
+  // The posting index of `id` in a term's postings (sorted by id), or -1.
+  function indexOf(list, id) {
+    var lo = 0;
+    var hi = list.length - 1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (list[mid][0] === id) return mid;
+      if (list[mid][0] < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  PhraseChecker.prototype.split = function (term) {
+    var entry = this.entries[term];
+    if (!Array.isArray(entry)) return null;
+    if (!entry.starts) {
+      entry.starts = decodeDeltas(entry[1]);
+      entry.shard = shardOf(term, this.manifest.positions);
+    }
+    return entry;
+  };
+
+  // [pieceId, term, j] of the piece holding `id` for `term`, or null.
+  PhraseChecker.prototype.pieceOf = function (term, id) {
+    var entry = this.split(term);
+    if (!entry) return null;
+    var at = indexOf(this.postings(term), id);
+    if (at < 0) return null;
+    var starts = entry.starts;
+    var lo = 0; // the last piece starting at or before posting `at`
+    var hi = starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    return [entry.shard + "-" + entry[0] + "-" + lo, term, lo];
+  };
+
+  PhraseChecker.prototype.termsOf = function () {
+    var parsed = this.parsed;
+    var terms = [];
+    parsed.phrases.forEach(function (ph) {
+      ph.forEach(function (i) { terms.push.apply(terms, parsed.words[i].terms); });
+    });
+    return terms;
+  };
+
+  // The pieces not loaded yet that checking `candidates` needs (counting
+  // stops past `limit`, when given).
+  PhraseChecker.prototype.piecesFor = function (candidates, limit) {
+    var self = this;
+    var terms = self.termsOf();
+    var needed = new Map();
+    for (var c = 0; c < candidates.length && !(needed.size > limit); c++) {
+      for (var k = 0; k < terms.length; k++) {
+        var piece = self.pieceOf(terms[k], candidates[c].id);
+        if (piece && !(piece[0] in self.pieces)) needed.set(piece[0], piece);
       }
-      totals.forEach(function (t, id) {
-        var ok = parsed.phrases.every(function (ph) {
-          var starts = wordPositions(ph[0], id);
-          for (var k = 1; k < ph.length; k++) {
-            var next = wordPositions(ph[k], id);
-            var kept = new Set();
-            starts.forEach(function (p) { if (next.has(p + k)) kept.add(p); });
-            starts = kept;
-          }
-          return starts.size > 0;
-        });
-        if (!ok) totals.delete(id);
+    }
+    return Array.from(needed.values());
+  };
+
+  PhraseChecker.prototype.load = function (pieces) {
+    var self = this;
+    return Promise.all(pieces.map(function (piece) {
+      return self.engine.load("positions", piece[0]).then(function (text) {
+        var entry = self.split(piece[1]);
+        var list = self.postings(piece[1]);
+        var from = entry.starts[piece[2]];
+        var to = piece[2] + 1 < entry.starts.length ? entry.starts[piece[2] + 1] : list.length;
+        self.pieces[piece[0]] = typeof text === "string" ? decodePositions(text, list.slice(from, to)) : new Map();
       });
-      return ranked();
+    }));
+  };
+
+  PhraseChecker.prototype.positions = function (term, id) {
+    var entry = this.entries[term];
+    if (typeof entry === "string") {
+      if (!(term in this.inline)) this.inline[term] = decodePositions(entry, this.postings(term));
+      return this.inline[term].get(id) || [];
+    }
+    var piece = this.pieceOf(term, id);
+    var map = piece && this.pieces[piece[0]];
+    return (map && map.get(id)) || [];
+  };
+
+  PhraseChecker.prototype.matches = function (id) {
+    var self = this;
+    var parsed = self.parsed;
+    function wordPositions(i) {
+      var set = new Set();
+      parsed.words[i].terms.forEach(function (t) {
+        self.positions(t, id).forEach(function (p) { set.add(p); });
+      });
+      return set;
+    }
+    return parsed.phrases.every(function (ph) {
+      var starts = wordPositions(ph[0]);
+      for (var k = 1; k < ph.length && starts.size; k++) {
+        var next = wordPositions(ph[k]);
+        var kept = new Set();
+        starts.forEach(function (p) { if (next.has(p + k)) kept.add(p); });
+        starts = kept;
+      }
+      return starts.size > 0;
     });
   };
 

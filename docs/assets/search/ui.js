@@ -14,6 +14,7 @@
     "search.result.one": "نتيجة واحدة",
     "search.result.other": "# نتيجة",
     error: "تعذّر تحميل فهرس البحث",
+    checking: "جارٍ التحقق من العبارة…",
   };
 
   function config() {
@@ -107,7 +108,7 @@
     var form = query.form;
     var last = null;
     var seq = 0;
-    var state = { results: [], shown: 0, words: [], busy: false };
+    var state = { found: { results: [], total: 0, complete: true }, shown: 0, words: [], busy: false };
 
     function setToggle(value) {
       if (toggle && toggle.checked !== value) toggle.click();
@@ -147,18 +148,47 @@
     }
 
     function showMore(mine) {
-      if (state.busy || state.shown >= state.results.length) return Promise.resolve();
+      if (state.busy) return Promise.resolve();
+      var found = state.found;
+      var want = state.shown + PAGE;
+      if (state.shown >= found.results.length && found.complete) return Promise.resolve();
       state.busy = true;
-      var page = state.results.slice(state.shown, state.shown + PAGE);
-      return engine.display(page.map(function (r) { return r.id; })).then(function (records) {
-        state.busy = false;
-        if (mine !== seq) return;
-        records.forEach(function (record, i) {
-          if (record) list.appendChild(item(record, page[i].score));
+      // A phrase of frequent words is confirmed a page at a time (engine.more).
+      return engine.more(found, want).then(function () {
+        if (mine !== seq) return undefined;
+        if (!found.complete) setMeta(count(found));
+        var page = found.results.slice(state.shown, want);
+        if (!page.length) {
+          state.busy = false;
+          // Nothing confirmed in this step's budget yet: go on, a step at a time.
+          if (!found.complete) return showMore(mine);
+          if (!found.results.length) setMeta(translate(cfg, "search.result.none"));
+          done(mine);
+          return undefined;
+        }
+        return engine.display(page.map(function (r) { return r.id; })).then(function (records) {
+          state.busy = false;
+          if (mine !== seq) return;
+          records.forEach(function (record, i) {
+            if (record) list.appendChild(item(record, page[i].score));
+          });
+          state.shown += page.length;
+          // A phrase step that confirmed less than a page: show it, then go on.
+          if (!found.complete && state.shown < want) return showMore(mine);
+          done(mine);
+          return undefined;
         });
-        state.shown += page.length;
-        done(mine);
       });
+    }
+
+    // "N results", or "N+ results" while a phrase is still being confirmed.
+    function count(found) {
+      var n = found.total;
+      var shown = n.toLocaleString("ar") + (found.complete ? "" : "+");
+      if (n === 0 && !found.complete) return TEXT.checking;
+      return n === 0 ? translate(cfg, "search.result.none")
+        : n === 1 && found.complete ? translate(cfg, "search.result.one")
+        : translate(cfg, "search.result.other", shown);
     }
 
     // The state attributes let tests (and curious readers) see when a query is answered.
@@ -187,12 +217,9 @@
       engine.search(value).then(function (found) {
         if (mine !== seq) return;
         list.innerHTML = "";
-        state = { results: found.results, shown: 0, words: found.parsed.words, busy: false };
-        var n = found.total;
-        setMeta(n === 0 ? translate(cfg, "search.result.none")
-          : n === 1 ? translate(cfg, "search.result.one")
-          : translate(cfg, "search.result.other", n.toLocaleString("ar")));
-        if (n === 0) {
+        state = { found: found, shown: 0, words: found.parsed.words, busy: false };
+        setMeta(count(found));
+        if (found.total === 0 && found.complete) {
           done(mine);
           return undefined;
         }

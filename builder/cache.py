@@ -1,0 +1,128 @@
+"""What reading a source file produced, kept between builds.
+
+Reading, cleaning, modelling, tagging and analysing an article for search is
+most of the builder's work, and all of it depends only on the file's bytes, the
+builder's code and data, the taxonomy and a few flags. So a rebuild reuses the
+previous result of every file whose size and modification time are unchanged,
+as long as the *fingerprint* of everything else is the same; any change to the
+code, the taxonomy, the flags or the source folder starts from an empty cache.
+
+The cache is one pickle in a folder the builder owns (``build/cache/`` next to
+the report by default); it is only ever read back by the builder that wrote it.
+A missing, stale or unreadable cache is never an error: the build reads every
+file, as a first build does, and writes a fresh cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+CACHE_FILE = "articles.pickle"
+FORMAT = 1
+_PACKAGE = Path(__file__).resolve().parent
+_CODE_SUFFIXES = {".py", ".yml", ".yaml", ".json", ".txt"}
+# Libraries whose behaviour shapes an article (parsing, dates, Unicode data).
+_LIBRARIES = ("pyyaml", "hijridate", "babel")
+
+Stat = tuple[int, int]  # size in bytes, modification time in ns
+
+
+def code_fingerprint() -> str:
+    """Hash of the builder's own code and data files, Python and library versions."""
+    digest = hashlib.sha256(f"{FORMAT}|{sys.version}".encode())
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.suffix in _CODE_SUFFIXES and path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    for name in _LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        digest.update(f"{name}={version}\0".encode())
+    return digest.hexdigest()
+
+
+def fingerprint(source_dir: Path, *parts: object, files: Iterable[Path] = ()) -> str:
+    """The key every cached entry is valid under: code, source folder, ``parts``
+    (flags, given by their ``repr``) and the bytes of ``files`` (taxonomy…)."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    digest.update(str(source_dir.resolve()).encode() + b"\0")
+    for part in parts:
+        digest.update(repr(part).encode() + b"\0")
+    for path in files:
+        digest.update(str(path).encode() + b"\0")
+        digest.update((path.read_bytes() if path.is_file() else b"-") + b"\0")
+    return digest.hexdigest()
+
+
+def stat_of(path: Path) -> Stat | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
+@dataclass
+class LoadCache:
+    """Results of loading files, by the file's relative path. ``get`` answers
+    only for an unchanged file; ``save`` keeps only the entries of this build,
+    so deleted files leave the cache with them."""
+
+    path: Path | None
+    key: str
+    _old: dict[str, tuple[Stat, Any]]
+    _new: dict[str, tuple[Stat, Any]]
+    hits: int = 0
+    changed: bool = False
+
+    @classmethod
+    def open(cls, folder: Path | None, key: str) -> LoadCache:
+        path = folder / CACHE_FILE if folder is not None else None
+        old: dict[str, tuple[Stat, Any]] = {}
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as handle:
+                    stored = pickle.load(handle)  # noqa: S301 - our own file, in a folder only the builder writes
+                if isinstance(stored, dict) and stored.get("key") == key:
+                    old = stored["entries"]
+            except Exception:  # a damaged cache only costs a full read
+                old = {}
+        return cls(path, key, old, {})
+
+    def get(self, relative: str, stat: Stat | None) -> Any | None:
+        entry = self._old.get(relative)
+        if entry is None or stat is None or entry[0] != stat:
+            return None
+        self._new[relative] = entry
+        self.hits += 1
+        return entry[1]
+
+    def put(self, relative: str, stat: Stat | None, value: Any) -> None:
+        if stat is not None:
+            self._new[relative] = (stat, value)
+            self.changed = True
+
+    def save(self) -> None:
+        """Write atomically; a cache that cannot be written is skipped silently
+        (it is an optimisation, and the build itself has succeeded)."""
+        unchanged = not self.changed and self._new.keys() == self._old.keys()
+        if self.path is None or (unchanged and self.path.is_file()):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            with temporary.open("wb") as handle:
+                pickle.dump({"key": self.key, "entries": self._new}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            temporary.replace(self.path)
+        except OSError:
+            return
