@@ -25,8 +25,11 @@ bundle: $(RUNTIME)
 bench: $(DEV)
 	$(BIN)/python bench/run.py --sizes 1k,10k
 
+# 100k: the builder stage (cold and with its cache) and the search index, without
+# MkDocs (a full 100k MkDocs build takes over an hour here: bench/run.py --sizes 100k).
 bench-large: $(DEV)
-	$(BIN)/python bench/run.py --sizes 100k
+	$(BIN)/python bench/run.py --sizes 100k --builder-only
+	$(BIN)/python bench/search_bench.py --size 100000 --out bench/results/search-100k.json
 
 serve: $(RUNTIME)
 	$(BIN)/python -m builder generate

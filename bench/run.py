@@ -24,7 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -303,11 +303,7 @@ def bench_size(
         say(label, f"plain MkDocs + Material on the articles only: {step.seconds:.2f} s")
 
     dirty = builder("build", work, "--site-dir", str(site), "--dirty")
-    scenarios = (
-        ("nothing", lambda: None),
-        ("edit_one", lambda: edit_one(work, size, material)),
-        ("add_one", lambda: synth.write_corpus(1, work / "source", material, start=size)),
-    )
+    scenarios = changes_to_make(work, size, material)
     for name, change in scenarios:
         change()
         docs_before, site_before = snapshot(work / "docs"), snapshot(site)
@@ -331,16 +327,21 @@ def bench_size(
     return result
 
 
+def changes_to_make(work: Path, size: int, material: synth.Material) -> tuple[tuple[str, Callable[[], object]], ...]:
+    """The rebuild scenarios, in order: nothing changed, one article edited, one added."""
+    return (
+        ("nothing", lambda: None),
+        ("edit_one", lambda: edit_one(work, size, material)),
+        ("add_one", lambda: synth.write_corpus(1, work / "source", material, start=size)),
+    )
+
+
 def builder_only_rest(work: Path, size: int, material: synth.Material, result: Result) -> Result:
     """No MkDocs (for sizes where a full build takes too long): the builder
     stage again with the cache it filled, after nothing, an edit and an
     addition, and the search index as the builder wrote it into docs/."""
     result.notes.append("builder only: no MkDocs build, so no site/ numbers; search measured on docs/search")
-    scenarios = (
-        ("nothing", lambda: None),
-        ("edit_one", lambda: edit_one(work, size, material)),
-        ("add_one", lambda: synth.write_corpus(1, work / "source", material, start=size)),
-    )
+    scenarios = changes_to_make(work, size, material)
     for name, change in scenarios:
         change()
         step = run(f"generate again ({name})", builder("generate", work))
