@@ -8,6 +8,7 @@ leave ``docs/``.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -46,16 +47,19 @@ def _check_owned_file_is_generated(path: Path) -> None:
 def write_files(docs_dir: Path, files: Iterable[GeneratedFile]) -> WriteStats:
     """Write ``files`` (taken one at a time) and remove the stale ones."""
     docs_dir.mkdir(parents=True, exist_ok=True)
-    wanted: set[Path] = set()
+    # Paths as text, relative to docs/: a 100k archive has some 285k generated
+    # files, and a set of that many Path objects alone takes ~150 MB.
+    wanted: set[str] = set()
     paths: list[str] = []
     written = unchanged = 0
     for file in files:
         target = _target(docs_dir, file.path)
         if file.path in OWNED_FILES:
             _check_owned_file_is_generated(target)
-        if target in wanted:
+        key = target.relative_to(docs_dir).as_posix()
+        if key in wanted:
             raise BuilderError(f"two generated files share the path {file.path!r}")
-        wanted.add(target)
+        wanted.add(key)
         paths.append(file.path)
         data = file.content.encode("utf-8")
         if target.is_file() and target.read_bytes() == data:
@@ -69,19 +73,26 @@ def write_files(docs_dir: Path, files: Iterable[GeneratedFile]) -> WriteStats:
     return WriteStats(written, unchanged, _remove_stale(docs_dir, wanted), tuple(paths))
 
 
-def _remove_stale(docs_dir: Path, wanted: set[Path]) -> int:
+def _remove_stale(docs_dir: Path, wanted: set[str]) -> int:
     removed = 0
-    candidates = [docs_dir / name for name in OWNED_FILES]
-    for folder in OWNED_FOLDERS:
-        root = docs_dir / folder
-        if root.is_dir():
-            candidates.extend(p for p in root.rglob("*") if p.is_file() or p.is_symlink())
-    for path in candidates:
-        if path not in wanted and (path.is_file() or path.is_symlink()):
-            if path.name in OWNED_FILES and path.parent == docs_dir:
-                _check_owned_file_is_generated(path)
+    for name in OWNED_FILES:
+        path = docs_dir / name
+        if name not in wanted and (path.is_file() or path.is_symlink()):
+            _check_owned_file_is_generated(path)
             path.unlink()
             removed += 1
+    for folder in OWNED_FOLDERS:
+        root = docs_dir / folder
+        if not root.is_dir():
+            continue
+        for here, subdirs, names in os.walk(root):  # links to folders are not followed, but removed
+            folder_path = Path(here)
+            prefix = folder_path.relative_to(docs_dir).as_posix()
+            linked = [d for d in subdirs if (folder_path / d).is_symlink()]
+            for name in [*names, *linked]:
+                if f"{prefix}/{name}" not in wanted:
+                    (folder_path / name).unlink()
+                    removed += 1
     for folder in OWNED_FOLDERS:
         root = docs_dir / folder
         if root.is_dir():

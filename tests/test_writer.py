@@ -29,6 +29,20 @@ def test_writes_only_what_changed_and_removes_stale(tmp_path: Path) -> None:
     assert write_files(docs, second).written == 0
 
 
+def test_stray_links_in_owned_folders_are_removed_but_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.md").write_text("خارج", encoding="utf-8")
+    docs = tmp_path / "docs"
+    write_files(docs, [HOME, GeneratedFile("tags/country/قطر.md", "ق")])
+    (docs / "tags" / "linked-folder").symlink_to(outside, target_is_directory=True)
+    (docs / "tags" / "linked-file.md").symlink_to(outside / "keep.md")
+    stats = write_files(docs, [HOME, GeneratedFile("tags/country/قطر.md", "ق")])
+    assert (stats.written, stats.removed, stats.paths) == (0, 2, ("index.md", "tags/country/قطر.md"))
+    assert not (docs / "tags" / "linked-folder").is_symlink() and not (docs / "tags" / "linked-file.md").is_symlink()
+    assert (outside / "keep.md").read_text(encoding="utf-8") == "خارج"
+
+
 def test_hand_written_pages_are_untouched(tmp_path: Path) -> None:
     docs = tmp_path / "docs"
     (docs / "about").mkdir(parents=True)
