@@ -23,10 +23,10 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 CACHE_FILE = "articles.pickle"
-FORMAT = 1
+FORMAT = 2
 _PACKAGE = Path(__file__).resolve().parent
 _CODE_SUFFIXES = {".py", ".yml", ".yaml", ".json", ".txt"}
 # Libraries whose behaviour shapes an article (parsing, dates, Unicode data).
@@ -92,9 +92,7 @@ class LoadCache:
         if path is not None and path.is_file():
             try:
                 with path.open("rb") as handle:
-                    stored = pickle.load(handle)  # noqa: S301 - our own file, in a folder only the builder writes
-                if isinstance(stored, dict) and stored.get("key") == key:
-                    old = stored["entries"]
+                    old = _read_entries(handle, key)
             except Exception:  # a damaged cache only costs a full read
                 old = {}
         return cls(path, key, old, {})
@@ -122,7 +120,31 @@ class LoadCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
             with temporary.open("wb") as handle:
-                pickle.dump({"key": self.key, "entries": self._new}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                _write_entries(handle, self.key, self._new)
             temporary.replace(self.path)
         except OSError:
             return
+
+
+# The file is a header pickle, then the entries in pickles of CHUNK entries.
+# One pickle of everything would keep a memo of every object written (at 100k
+# articles, hundreds of MB held at the build's peak); a chunk's memo is small.
+CHUNK = 256
+
+
+def _write_entries(handle: BinaryIO, key: str, entries: dict[str, tuple[Stat, Any]]) -> None:
+    pickle.dump({"key": key, "format": FORMAT, "entries": len(entries)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    items = list(entries.items())
+    for start in range(0, len(items), CHUNK):
+        pickle.dump(items[start : start + CHUNK], handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_entries(handle: BinaryIO, key: str) -> dict[str, tuple[Stat, Any]]:
+    """The entries stored under ``key``; none when the file was written under another."""
+    header = pickle.load(handle)  # noqa: S301 - our own file, in a folder only the builder writes
+    if not isinstance(header, dict) or header.get("key") != key or header.get("format") != FORMAT:
+        return {}
+    entries: dict[str, tuple[Stat, Any]] = {}
+    while len(entries) < header["entries"]:
+        entries.update(pickle.load(handle))  # noqa: S301
+    return entries

@@ -15,6 +15,7 @@ from builder import __version__, bundle, linkcheck
 from builder.errors import BuilderError, ConfigError
 from builder.feeds import feed_notices
 from builder.ingest import cli as ingest_cli
+from builder.memory import release_freed_memory
 from builder.model import Severity
 from builder.pipeline import Collected, prepare, report_for, tty_progress
 from builder.publish import PublishOptions, build_site
@@ -192,16 +193,22 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
     out.detail(f"docs: {stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed")
     report = report_for(collected, file_stats)
     write_report(report, args.report)
+    rejected = bool(collected.rejections)
+    summary = report.summary()
     if args.command == "build":
         extra = prepared.publication_files(stats.paths, directory_urls=True)
+        site_url = prepared.site.site_url
+        # MkDocs reads docs/ from disk: the articles need not stay in memory under its peak.
+        del prepared, collected, stats, report
+        release_freed_memory()
         out.stage(f"building the site with MkDocs into {args.site_dir}…")
         build_site(PublishOptions(args.config, args.docs_dir, args.site_dir, dirty=args.dirty, extra_files=extra))
-        for notice in feed_notices(prepared.site.site_url):
+        for notice in feed_notices(site_url):
             out.info(notice)
         out.info(f"site built in {args.site_dir}")
-    out.info(report.summary())
+    out.info(summary)
     out.detail(f"report: {args.report}")
-    return EXIT_REJECTED if collected.rejections else EXIT_OK
+    return EXIT_REJECTED if rejected else EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,6 +28,7 @@ from builder.cleaning import BoilerplateRules, default_rules
 from builder.config import SiteConfig, load_site_config
 from builder.errors import ConfigError, SourceError
 from builder.feeds import publication_files
+from builder.memory import release_freed_memory
 from builder.model import Article, EntityRef, GeneratedFile, Problem, Rejection, Severity
 from builder.modeling import model_article
 from builder.readers import read_file
@@ -35,6 +36,7 @@ from builder.related import related_articles
 from builder.render import ArticleContext, link, render_archive, render_article, render_home, tag_page_path
 from builder.report import BuildReport
 from builder.search.index import SearchRecord, iter_search_files, search_record
+from builder.search.spool import RecordSpool
 from builder.tagger import link_first_mentions, tag_article
 from builder.tagpages import INDEX_PATH as TAGS_INDEX
 from builder.tagpages import iter_tag_pages
@@ -331,7 +333,10 @@ def collect(
         ignored=tuple(ignored),
         rejections=tuple(sorted(rejections, key=lambda r: r.source_path)),
         problems=tuple(problems),
-        search_records={a.source_path: records[a.source_path] for a in published if a.source_path in records},
+        # On disk until the index is built: held, they would sit under the build's peak.
+        search_records=RecordSpool(
+            (a.source_path, records[a.source_path]) for a in published if a.source_path in records
+        ),
     )
 
 
@@ -461,4 +466,6 @@ def prepare(
     )
     if cache is not None:
         cache.save()
+    del cache  # its entries hold every search record (now spooled to disk)
+    release_freed_memory()
     return Prepared(site, taxonomy, collected, collected.articles)

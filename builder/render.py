@@ -226,6 +226,25 @@ def _render_month(month: MonthGroup) -> list[GeneratedFile]:
     return _render_list_pages(month.page_path, title, f"{count_label(len(month.articles))}.", month.articles)
 
 
+PAGER_LINKS = 10  # numbered pages linked from a list's first page: the newest ones, a gap, and page 1
+
+
+def older_pages_nav(first_path: str, last: int) -> str:
+    """Links from a paginated list's first page to its numbered older pages
+    ``last`` … 1, newest first, at most ``PAGER_LINKS`` of them (each older
+    page links to its neighbours), so the first page stays small at any size."""
+    if not last:
+        return ""
+    numbers = list(range(last, 0, -1))
+    if len(numbers) > PAGER_LINKS:
+        numbers = [*numbers[: PAGER_LINKS - 1], 0, 1]  # 0: the gap
+    listed = " ".join("…" if n == 0 else f"[{n}]({link(first_path, numbered_path(first_path, n))})" for n in numbers)
+    return (
+        f'<nav class="pager" markdown>[إحاطات أقدم ←]({link(first_path, numbered_path(first_path, last))})'
+        f" · الصفحات الأقدم، مرقّمة من أقدمها: {listed}</nav>\n\n"
+    )
+
+
 def _render_list_pages(first_path: str, title: str, intro: str, articles: Sequence[Article]) -> list[GeneratedFile]:
     """``articles`` newest first. The first page shows the newest; older pages are
     numbered from the oldest (``builder.archive.stable_pages``), so a newer
@@ -233,14 +252,7 @@ def _render_list_pages(first_path: str, title: str, intro: str, articles: Sequen
     pages = stable_pages(articles[::-1], PAGE_SIZE)
     last = len(pages.blocks)
     up = f"[→ الأرشيف]({link(first_path, Archive.INDEX_PATH)})\n"
-    nav = ""
-    if last:
-        nav = (
-            f'<nav class="pager" markdown>[إحاطات أقدم ←]({link(first_path, numbered_path(first_path, last))})'
-            f" · الصفحات الأقدم، مرقّمة من أقدمها: "
-            + " ".join(f"[{n}]({link(first_path, numbered_path(first_path, n))})" for n in range(last, 0, -1))
-            + "</nav>\n\n"
-        )
+    nav = older_pages_nav(first_path, last)
     files = [
         GeneratedFile(
             first_path,

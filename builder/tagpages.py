@@ -25,14 +25,13 @@ from builder.archive import StablePages, numbered_path, stable_pages
 from builder.charts import svg_timeline
 from builder.datefmt import short_date
 from builder.model import Article, EntityRef, GeneratedFile
-from builder.render import PAGE_SIZE, count_label, front_matter, link, tag_page_path
+from builder.render import PAGE_SIZE, count_label, front_matter, link, older_pages_nav, tag_page_path
 from builder.safety import escape_markdown
 from builder.taxonomy import TYPE_LABELS, TYPE_PLURALS, TYPES, Taxonomy
 
 INDEX_PATH = "tags/index.md"
 TOP_COOCCURRING = 10
 MOST_MENTIONED = 20
-PAGER_LINKS = 10  # numbered pages linked from a tag's own page (the newest ones, and page 1)
 # Every tag page is at tags/<type>/<slug>…md, so a link to an article is the same from all of them.
 _FROM_A_TAG_PAGE = "tags/type/tag.md"
 
@@ -189,7 +188,7 @@ def _tag_pages(
             parts.append(f"يقع في: [{escape_markdown(country.name)}]({link(path, tag_page_path(country.ref))})\n\n")
     parts.append("## التغطية عبر الزمن\n\n")
     parts.append(f'<figure class="timeline">{svg_timeline(listing.dates(oldest_first), subject=ref.name)}</figure>\n\n')
-    older = _older_pages(path, pages)
+    older = older_pages_nav(path, len(pages.blocks))
     parts.append(older)
     parts.append(f"## الإحاطات التي تذكر {name}\n\n")
     parts.append(listing.by_year(pages.newest))
@@ -206,21 +205,6 @@ def _tag_pages(
     files = [GeneratedFile(path, "".join(parts))]
     files.extend(_numbered_page(ref, path, number, pages, listing) for number in range(1, len(pages.blocks) + 1))
     return files
-
-
-def _older_pages(path: str, pages: StablePages[int]) -> str:
-    """The links from a tag's own page to its numbered pages, newest first."""
-    last = len(pages.blocks)
-    if not last:
-        return ""
-    numbers = list(range(last, 0, -1))
-    if len(numbers) > PAGER_LINKS:
-        numbers = [*numbers[: PAGER_LINKS - 1], 0, 1]  # 0: the gap
-    listed = " ".join("…" if n == 0 else f"[{n}]({link(path, numbered_path(path, n))})" for n in numbers)
-    return (
-        f'<nav class="pager" markdown>[إحاطات أقدم ←]({link(path, numbered_path(path, last))})'
-        f" · الصفحات الأقدم، مرقّمة من أقدمها: {listed}</nav>\n\n"
-    )
 
 
 def _numbered_page(ref: EntityRef, path: str, number: int, pages: StablePages[int], listing: _Listing) -> GeneratedFile:

@@ -4,14 +4,18 @@ the cache gives exactly what a build without it gives."""
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
 
+from builder import cache as cache_module
 from builder import pipeline
 from builder.cache import CACHE_FILE
 from builder.cli import main
+from builder.model import Article, EntityRef
 
 from conftest import REPO, build_args, make_site_project
 
@@ -129,3 +133,41 @@ def test_the_cli_keeps_the_cache_next_to_the_report_unless_told_not_to(tmp_path:
     elsewhere = tmp_path / "elsewhere"
     assert main([*build_args(bare, "generate"), "--cache-dir", str(elsewhere)]) == 0
     assert (elsewhere / CACHE_FILE).is_file()
+
+
+def test_entries_are_stored_in_chunks_and_read_back_whole(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "CHUNK", 3)  # the sample corpus spans several chunks
+    cache = tmp_path / "cache"
+    first = prepare(source, cache)
+    reads = read_count(monkeypatch)
+    assert prepare(source, cache).articles == first.articles
+    assert reads == []
+
+
+def test_a_truncated_cache_is_ignored(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache_module, "CHUNK", 3)
+    cache = tmp_path / "cache"
+    first = prepare(source, cache)
+    stored = (cache / CACHE_FILE).read_bytes()
+    (cache / CACHE_FILE).write_bytes(stored[: len(stored) // 2])
+    reads = read_count(monkeypatch)
+    assert prepare(source, cache).articles == first.articles
+    assert len(reads) == first.collected.inputs - len(first.collected.ignored)  # all read again
+
+
+def test_pickling_an_article_does_not_grow_its_text_in_memory() -> None:
+    # CPython keeps a UTF-8 copy inside a non-ASCII str once it is pickled as
+    # one: the cache would double every body the build holds.
+    article = Article("a.md", "a", "عنوان", "نص الإحاطة " * 500, "ملخص", tags=("وسم",))
+    before = sys.getsizeof(article.body), sys.getsizeof(article.title), sys.getsizeof(article.summary)
+    copy = pickle.loads(pickle.dumps(article))
+    assert copy == article
+    assert (sys.getsizeof(article.body), sys.getsizeof(article.title), sys.getsizeof(article.summary)) == before
+
+
+def test_tags_unpickled_from_many_articles_are_shared() -> None:
+    ref = EntityRef("country", "قطر", "قطر")
+    first, second = (pickle.loads(pickle.dumps(ref)) for _ in range(2))
+    assert first == ref and first is second

@@ -88,3 +88,30 @@ def test_a_newer_briefing_never_changes_an_older_page() -> None:
     assert after["archive/2023/01.md"] != before["archive/2023/01.md"]
     shown = "".join(after.values())
     assert all(f"a{i:03}" in shown for i in range(121))  # every briefing is on some page
+
+
+def test_a_month_page_links_a_bounded_number_of_older_pages() -> None:
+    noon = dt.datetime(2023, 1, 1, 12)
+    items = [  # 50 × 25 + 1 briefings in one month: 25 numbered pages
+        Article(
+            source_path=f"{i}.md",
+            slug=f"a{i:04}",
+            title=f"خبر {i}",
+            body="ن",
+            summary="",
+            date=DAY,
+            published=noon + dt.timedelta(seconds=i),
+        )
+        for i in range(50 * 25 + 1)
+    ]
+    pages = {f.path: f.content for f in render_archive(build_archive(items)) if f.path.startswith("archive/2023/01")}
+    assert sum(p.startswith("archive/2023/01-") for p in pages) == 25
+    pager = pages["archive/2023/01.md"].split('<nav class="pager" markdown>', 1)[1].split("</nav>", 1)[0]
+    assert "(01-25.md)" in pager and "(01-1.md)" in pager and "(01-10.md)" not in pager and "…" in pager
+    # Every numbered page is still reachable, one "older" link at a time.
+    page, seen = "archive/2023/01.md", set()
+    while "[إحاطات أقدم ←](" in pages[page]:
+        target = pages[page].split("[إحاطات أقدم ←](", 1)[1].split(")", 1)[0]
+        page = posixpath.join("archive/2023", target)
+        seen.add(page)
+    assert len(seen) == 25

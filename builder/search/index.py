@@ -230,13 +230,16 @@ class _Postings:
 
     def __init__(self) -> None:
         self.docs = array("I")
-        self.weights = array("I")  # scored twice (for the top, then per term): 4 bytes, not 8
+        # Scored twice (for the top, then per term), so kept rather than the
+        # scores: 2 bytes each, capped (see _weights) where BM25 has long saturated.
+        self.weights = array("H")
         self.positions = bytearray()
         self.pieces = array("I", (0, 0))  # (first posting, first byte) of each piece of positions
         self.piece_at = 0  # first byte of the current piece
         self.surfaces: dict[str, array[int]] = {}
 
 
+MAX_WEIGHT = 0xFFFF  # a word 65,535 times in one article scores as if that many
 _CONTINUED = re.compile(f"[{re.escape(codec.DIGITS[32:])}]")
 _DIGIT_VALUE = {ch: i for i, ch in enumerate(codec.DIGITS)}
 
@@ -245,7 +248,7 @@ def _weights(text: str) -> list[int]:
     if _CONTINUED.search(text) is None:  # every weight below 32: one digit each
         value = _DIGIT_VALUE
         return [value[ch] for ch in text]
-    return codec.decode_varints(text)
+    return [min(weight, MAX_WEIGHT) for weight in codec.decode_varints(text)]
 
 
 def build_search_files(

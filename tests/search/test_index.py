@@ -18,6 +18,7 @@ from builder.model import Article
 from builder.search import build_search_files, codec, index
 from builder.search.analyzer import analyze
 from builder.search.index import SearchRecord, iter_search_files, plain_text, search_record
+from builder.search.spool import RecordSpool
 
 from .helpers import ASSETS, load_articles, node, run_queries, write_files
 
@@ -230,6 +231,17 @@ def test_records_give_the_same_files_as_inline_analysis() -> None:
     # Missing records are computed on the fly; extra ones are ignored.
     some = dict(list(records.items())[::2]) | {"gone.md": records[articles[0].source_path]}
     assert build_search_files(articles, base_note="n", records=some) == inline
+
+
+def test_spooled_records_read_back_as_written_and_give_the_same_files() -> None:
+    articles = load_articles("filters") + load_articles("ranking")
+    records = {a.source_path: search_record(a) for a in articles}
+    spooled = RecordSpool(records.items())
+    assert len(spooled) == len(records) and list(spooled) == list(records)
+    assert all(spooled[key] == record for key, record in records.items())
+    assert spooled == records
+    assert build_search_files(articles, base_note="n", records=spooled) == build_search_files(articles, base_note="n")
+    spooled.close()
 
 
 def test_a_record_is_compact_picklable_and_depends_only_on_its_article() -> None:
