@@ -3,7 +3,8 @@
 For each size: the builder stage alone (``python -m builder generate``) in
 articles/s and as a share of a full clean ``build``; MkDocs' part of that build
 side by side with plain MkDocs + Material on the same article Markdown; peak
-RSS of the child processes; ``build --dirty`` after changing nothing, editing
+memory of the builder's whole process tree (PSS, sampled) and peak RSS of its
+largest process; ``build --dirty`` after changing nothing, editing
 one article and adding one (and how many files each rewrote); the size of
 ``site/``, its largest page, and of the search index when there is one.
 
@@ -23,6 +24,7 @@ import platform
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
@@ -66,8 +68,9 @@ class BenchError(Exception):
 @dataclass(frozen=True)
 class Step:
     seconds: float
-    peak_rss_mb: float
+    peak_rss_mb: float  # of the largest single process (wait4)
     output: str
+    peak_memory_mb: float = 0.0  # of the whole process tree at once (sampled, PSS)
 
 
 @dataclass
@@ -84,6 +87,9 @@ class Result:
     mkdocs_vs_plain: float | None = None
     peak_rss_mb: float = 0.0
     peak_rss_by_step_mb: dict[str, float] = field(default_factory=dict)
+    # The builder forks (readers, the search index): what they hold together.
+    peak_memory_mb: float = 0.0
+    peak_memory_by_step_mb: dict[str, float] = field(default_factory=dict)
     rebuild_s: dict[str, float] = field(default_factory=dict)
     rebuild_share_of_full: dict[str, float] = field(default_factory=dict)
     rewritten: dict[str, dict[str, int]] = field(default_factory=dict)
@@ -128,20 +134,67 @@ def machine_info() -> dict[str, str]:
 
 
 def run(name: str, argv: Sequence[str], *, cwd: Path = REPO) -> Step:
-    """Run one child, timing it and reading its own peak RSS from wait4()."""
+    """Run one child, timing it, reading its own peak RSS from wait4() and
+    sampling the memory of it and its descendants together."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONDONTWRITEBYTECODE": "1"}
     started = time.perf_counter()
     with subprocess.Popen(
         list(argv), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     ) as child:
         assert child.stdout is not None
+        sampler = TreeMemory(child.pid)
+        sampler.start()
         output = child.stdout.read()
+        sampler.stop()
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
     seconds = time.perf_counter() - started
     if child.returncode != 0:
         raise BenchError(f"{name} failed (exit {child.returncode}): {' '.join(argv)}\n{output[-3000:]}")
-    return Step(seconds, usage.ru_maxrss / 1024, output)  # ru_maxrss is in KiB on Linux
+    # ru_maxrss is in KiB on Linux
+    return Step(seconds, usage.ru_maxrss / 1024, output, max(sampler.peak_kib, usage.ru_maxrss) / 1024)
+
+
+class TreeMemory(threading.Thread):
+    """Samples, every ``interval`` s, the proportional set size (PSS: shared
+    pages counted once across the processes sharing them) of a process and
+    all its descendants, summed; keeps the peak in KiB."""
+
+    def __init__(self, pid: int, interval: float = 0.2) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.interval = interval
+        self.peak_kib = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while not self._done.wait(self.interval):
+            self.peak_kib = max(self.peak_kib, sum(_pss_kib(pid) for pid in _tree(self.pid)))
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree(pid: int) -> list[int]:
+    found = [pid]
+    for current in found:
+        for task in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                found.extend(int(child) for child in task.read_text(encoding="ascii").split())
+            except OSError:
+                continue
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text(encoding="ascii").splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def builder(command: str, work: Path, *extra: str) -> list[str]:
@@ -276,6 +329,7 @@ def bench_size(
     result.generate_s = step.seconds
     result.builder_articles_per_s = size / step.seconds
     result.peak_rss_by_step_mb["generate"] = step.peak_rss_mb
+    result.peak_memory_by_step_mb["generate"] = step.peak_memory_mb
     say(label, f"builder stage (generate): {step.seconds:.2f} s, {result.builder_articles_per_s:,.0f} articles/s")
     if profile:
         profile_generate(work, label)
@@ -291,6 +345,7 @@ def bench_size(
     result.mkdocs_s = max(0.0, step.seconds - result.generate_s)
     result.builder_share = result.generate_s / step.seconds
     result.peak_rss_by_step_mb["build"] = step.peak_rss_mb
+    result.peak_memory_by_step_mb["build"] = step.peak_memory_mb
     say(label, f"full clean build: {step.seconds:.2f} s (MkDocs about {result.mkdocs_s:.2f} s)")
 
     if quick:
@@ -300,6 +355,7 @@ def bench_size(
         result.plain_mkdocs_s = step.seconds
         result.mkdocs_vs_plain = result.mkdocs_s / step.seconds
         result.peak_rss_by_step_mb["plain_mkdocs"] = step.peak_rss_mb
+        result.peak_memory_by_step_mb["plain_mkdocs"] = step.peak_memory_mb
         say(label, f"plain MkDocs + Material on the articles only: {step.seconds:.2f} s")
 
     dirty = builder("build", work, "--site-dir", str(site), "--dirty")
@@ -311,6 +367,7 @@ def bench_size(
         result.rebuild_s[name] = step.seconds
         result.rebuild_share_of_full[name] = step.seconds / result.build_s
         result.peak_rss_by_step_mb[f"rebuild_{name}"] = step.peak_rss_mb
+        result.peak_memory_by_step_mb[f"rebuild_{name}"] = step.peak_memory_mb
         result.rewritten[name] = {
             **{f"docs_{k}": v for k, v in changes(docs_before, snapshot(work / "docs")).items()},
             **{f"site_{k}": v for k, v in changes(site_before, snapshot(site)).items()},
@@ -318,6 +375,7 @@ def bench_size(
         say(label, f"build --dirty after {name}: {step.seconds:.2f} s, files {result.rewritten[name]}")
 
     result.peak_rss_mb = max(result.peak_rss_by_step_mb.values())
+    result.peak_memory_mb = max(result.peak_memory_by_step_mb.values())
     result.site_bytes, result.site_files = tree_size(site)
     result.largest_page_bytes, result.largest_page, result.html_pages = largest_page(site)
     home = site / "index.html"
@@ -347,8 +405,10 @@ def builder_only_rest(work: Path, size: int, material: synth.Material, result: R
         step = run(f"generate again ({name})", builder("generate", work))
         result.regenerate_s[name] = step.seconds
         result.peak_rss_by_step_mb[f"regenerate_{name}"] = step.peak_rss_mb
+        result.peak_memory_by_step_mb[f"regenerate_{name}"] = step.peak_memory_mb
         say(result.label, f"generate after {name}, cache warm: {step.seconds:.2f} s")
     result.peak_rss_mb = max(result.peak_rss_by_step_mb.values())
+    result.peak_memory_mb = max(result.peak_memory_by_step_mb.values())
     search_numbers(work / "docs", work / "source", result, browser=False)
     return result
 
@@ -379,7 +439,8 @@ def table(results: Sequence[Result]) -> str:
         ("MkDocs part of build, s", *(f"{r.mkdocs_s:.2f}" for r in results)),
         ("plain MkDocs+Material, s", *(_opt(r.plain_mkdocs_s, "{:.2f}") for r in results)),
         ("ours / plain (MkDocs part)", *(_opt(r.mkdocs_vs_plain, "{:.2f}×") for r in results)),
-        ("peak RSS (any child)", *(f"{r.peak_rss_mb:.0f} MB" for r in results)),
+        ("peak memory (process tree, PSS)", *(f"{r.peak_memory_mb:.0f} MB" for r in results)),
+        ("peak RSS (largest process)", *(f"{r.peak_rss_mb:.0f} MB" for r in results)),
         *(
             (f"build --dirty, {name.replace('_', ' ')}", *(_rebuild(r, name) for r in results))
             for name in ("nothing", "edit_one", "add_one")

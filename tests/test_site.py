@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import multiprocessing
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,9 @@ from bs4 import BeautifulSoup
 
 from builder import pipeline
 from builder.cli import main
+from builder.model import GeneratedFile
 from builder.pipeline import Tagging, collect, render_site
+from builder.search import background
 from builder.taxonomy import load_taxonomy
 
 from conftest import REPO, build_args, make_site_project
@@ -128,3 +132,51 @@ def test_parallel_reading_gives_the_serial_result(monkeypatch: pytest.MonkeyPatc
     assert parallel == serial
     assert all(a.entities for a in parallel.articles), "tagged in the worker processes"
     assert list(render_site(parallel.articles, taxonomy)) == list(render_site(serial.articles, taxonomy))
+
+
+def test_the_search_index_built_on_another_core_is_the_one_built_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    taxonomy = load_taxonomy()
+    collected = collect(REPO / "source", jobs=1, now=NOW, tagging=Tagging(taxonomy))
+    in_process = list(render_site(collected.articles, taxonomy, search_records=collected.search_records, jobs=1))
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
+    started: list[int] = []
+    monkeypatch.setattr(pipeline, "BackgroundIndex", _Recording(started))
+    in_background = list(render_site(collected.articles, taxonomy, search_records=collected.search_records, jobs=2))
+    assert started == [len(collected.articles)], "the index was built by the background process"
+    assert in_background == in_process
+    assert any(f.path.startswith("search/shards/") for f in in_background)
+
+
+def test_a_failure_in_the_background_index_is_reported_not_lost(monkeypatch: pytest.MonkeyPatch) -> None:
+    taxonomy = load_taxonomy()
+    collected = collect(REPO / "source", jobs=1, now=NOW, tagging=Tagging(taxonomy))
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
+
+    def broken(records: object, *, base_note: str = "") -> Iterator[GeneratedFile]:
+        raise ValueError("index exploded")
+        yield  # a generator, like the real one
+
+    monkeypatch.setattr(background, "iter_index_files", broken)
+    with pytest.raises(RuntimeError, match="index exploded"):
+        list(render_site(collected.articles, taxonomy, search_records=collected.search_records, jobs=2))
+
+
+def test_a_consumer_that_stops_early_leaves_no_index_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    taxonomy = load_taxonomy()
+    collected = collect(REPO / "source", jobs=1, now=NOW, tagging=Tagging(taxonomy))
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
+    pages = render_site(collected.articles, taxonomy, search_records=collected.search_records, jobs=2)
+    next(pages)
+    pages.close()
+    assert multiprocessing.active_children() == []
+
+
+class _Recording:
+    """``BackgroundIndex`` that notes how many documents it was given."""
+
+    def __init__(self, started: list[int]) -> None:
+        self.started = started
+
+    def __call__(self, keys: Sequence[str], *args: object) -> background.BackgroundIndex:
+        self.started.append(len(keys))
+        return background.BackgroundIndex(keys, *args)  # type: ignore[arg-type]

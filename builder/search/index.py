@@ -275,14 +275,23 @@ def iter_search_files(
     chunks while the articles are indexed, then shards, positions and the
     manifest last. A caller that writes each file and drops it keeps the
     display data (the largest part) out of memory."""
-    ordered = sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key)
-    records = records or {}
+    found = records or {}
+    in_order = (found.get(a.source_path) or search_record(a) for a in indexed_in_order(articles))
+    return iter_index_files(in_order, base_note=base_note)
+
+
+def indexed_in_order(articles: Iterable[Article]) -> list[Article]:
+    """The articles the index holds, in document-id order (the archive's)."""
+    return sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key)
+
+
+def iter_index_files(records: Iterable[SearchRecord], *, base_note: str = "") -> Iterator[GeneratedFile]:
+    """``iter_search_files`` from the records alone, in document-id order."""
     terms: dict[str, _Postings] = {}
     lengths: list[int] = []
     filters: dict[str, list[int]] = defaultdict(list)
     displays: list[str] = []  # of the chunk being filled
-    for doc_id, article in enumerate(ordered):
-        record = records.get(article.source_path) or search_record(article)
+    for doc_id, record in enumerate(records):
         lengths.append(record.length)
         names, weight_digits, places_text, surfaces_text, filter_text, display = record.unpack()
         if names:
@@ -318,7 +327,7 @@ def iter_search_files(
         if len(displays) == DOCS_PER_CHUNK:
             yield _chunk(base_note, doc_id // DOCS_PER_CHUNK, displays)
             displays = []
-    count = len(ordered)
+    count = len(lengths)
     if displays:
         yield _chunk(base_note, count // DOCS_PER_CHUNK, displays)
         displays = []
