@@ -149,16 +149,17 @@ def _yaml_string(value: str) -> str:
     return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def make_article(index: int, material: Material, seed: int = DEFAULT_SEED) -> SynthArticle:
-    """Article number ``index``: a pure function of (seed, index, material)."""
+def make_article(index: int, material: Material, seed: int = DEFAULT_SEED, *, newest: bool = False) -> SynthArticle:
+    """Article number ``index``: a pure function of (seed, index, material).
+    ``newest``: dated the day after the corpus's last day (today's briefing)."""
     rng = random.Random(f"{seed}:{index}")  # noqa: S311 (reproducible test data, not secrets)
     if rng.random() < 0.5 or not material.names:
         title = rng.choice(material.titles)
         title = f"{title} ({index})"  # unique titles keep list pages realistic
     else:
         title = f"{_fill(rng, material, rng.choice(_TITLE_TEMPLATES))} ({index})"
-    undated = rng.random() < UNDATED_SHARE
-    day = FIRST_DAY + dt.timedelta(days=rng.randrange(DAYS))
+    undated = rng.random() < UNDATED_SHARE and not newest
+    day = FIRST_DAY + dt.timedelta(days=DAYS if newest else rng.randrange(DAYS))
     outlet, host = rng.choice(material.outlets)
     tag_pool = list(material.tags) + list(material.names.get("topic", ()))
     tags = sorted(set(rng.sample(tag_pool, k=min(len(tag_pool), rng.randint(1, 3))))) if tag_pool else []
@@ -190,11 +191,13 @@ def default_material() -> Material:
     return read_material(REPO / "source", REPO / "builder" / "data" / "taxonomy.yml")
 
 
-def write_corpus(count: int, out_dir: Path, material: Material, seed: int = DEFAULT_SEED, start: int = 0) -> int:
+def write_corpus(
+    count: int, out_dir: Path, material: Material, seed: int = DEFAULT_SEED, start: int = 0, *, newest: bool = False
+) -> int:
     """Write articles ``start .. start+count-1`` under ``out_dir``; returns bytes written."""
     total = 0
     for index in range(start, start + count):
-        article = make_article(index, material, seed)
+        article = make_article(index, material, seed, newest=newest)
         target = out_dir / article.relative
         target.parent.mkdir(parents=True, exist_ok=True)
         data = article.text.encode("utf-8")

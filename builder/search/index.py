@@ -21,8 +21,10 @@ through ``<script>`` tags; each calls ``__arSearchData(kind, id, data)``):
 * ``search/docs/<n>.js``: display data of ``DOCS_PER_CHUNK`` documents: slug,
   title, date, tags, source, and the start of the text for the snippet.
 
-Document ids follow the archive order (newest first), so a lower id is the
-recency tie-break. Scores: BM25 (k1 1.2, b 0.75) over one bag of words where a
+Document ids count from the oldest article (the archive order reversed), so a
+higher id is the recency tie-break, and a new briefing, the newest, takes the
+next id: the display chunks, position pieces and postings of every older
+document stay byte-identical when one is added. Scores: BM25 (k1 1.2, b 0.75) over one bag of words where a
 title word counts ``TITLE_WEIGHT`` times, a tag word ``TAG_WEIGHT`` times.
 """
 
@@ -55,7 +57,7 @@ TARGET_SHARD_BYTES = 24_000
 HOT_POSTINGS = 1_000  # scored postings kept for a frequent term (see _entry)
 PIECE_BYTES = 2048  # positions of a frequent term are cut into pieces this big
 POSITION_SHARD_BYTES = 8_000  # smaller than term shards: a phrase loads one per term
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: document ids count from the oldest
 # Bump when search_record's output changes (analyzer, weights, encoding): an
 # on-disk cache of records must be keyed on it.
 RECORD_VERSION = 1
@@ -281,8 +283,8 @@ def iter_search_files(
 
 
 def indexed_in_order(articles: Iterable[Article]) -> list[Article]:
-    """The articles the index holds, in document-id order (the archive's)."""
-    return sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key)
+    """The articles the index holds, in document-id order: oldest first."""
+    return sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key, reverse=True)
 
 
 def iter_index_files(records: Iterable[SearchRecord], *, base_note: str = "") -> Iterator[GeneratedFile]:
@@ -435,7 +437,7 @@ def _entry(postings: _Postings, levels: list[int], count: int) -> list[object]:
     kept: Sequence[int] = range(len(docs))
     tail: list[object] = []
     if len(docs) > HOT_POSTINGS:
-        best = sorted(kept, key=lambda i: (-levels[i], docs[i]))
+        best = sorted(kept, key=lambda i: (-levels[i], -docs[i]))  # newer first among equals
         kept = sorted(best[:HOT_POSTINGS])
         tail = [codec.members(list(docs), count), levels[best[HOT_POSTINGS]]]
     encoded = []

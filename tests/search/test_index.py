@@ -137,6 +137,23 @@ def test_recency_breaks_ties(ranking_dir: Path) -> None:
     assert _answer(ranking_dir, "المرفأ")["slugs"] == ["tie-new", "tie-old"]
 
 
+def test_adding_the_newest_briefing_leaves_older_display_data_untouched() -> None:
+    words = ["الدوحة", "غزة", "السودان", "المفاوضات", "الهدنة", "المساعدات", "الوزير", "اللاجئين"]
+
+    def briefing(number: int) -> Article:
+        text = " ".join(words[(number * k) % len(words)] for k in range(1, 30))
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=number)
+        return Article(f"{number}.md", f"b-{number:03}", f"إحاطة {words[number % 8]} {number}", text, "", date=day)
+
+    before = {f.path: f.content for f in build_search_files([briefing(n) for n in range(41)])}
+    after = {f.path: f.content for f in build_search_files([briefing(n) for n in range(42)])}
+    chunks = sorted((p for p in before if p.startswith("search/docs/")), key=lambda p: int(p.split("/")[-1][:-3]))
+    assert len(chunks) == 11  # 41 documents, 4 a chunk: the last holds the newest alone
+    assert all(after[path] == before[path] for path in chunks[:-1])
+    assert after[chunks[-1]] != before[chunks[-1]]
+    assert "b-041" in after[chunks[-1]]
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
@@ -289,7 +306,7 @@ def test_phrases_over_split_positions(tmp_path: Path, monkeypatch: pytest.Monkey
     write_files(files, tmp_path)
     expected = sorted(a.slug for i, a in enumerate(articles) if i % 3 == 0)
     answer = run_queries(tmp_path, [{"q": '"قطاع غزة"', "all": True}])[0]
-    slugs_by_id = [a.slug for a in sorted(articles, key=lambda a: a.sort_key)]
+    slugs_by_id = [a.slug for a in index.indexed_in_order(articles)]
     assert sorted(slugs_by_id[i] for i in answer["allIds"]) == expected
     assert len(answer["slugs"]) == 10
     assert set(answer["slugs"]) <= set(expected)

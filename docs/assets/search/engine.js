@@ -287,7 +287,7 @@
     var ranked = function () {
       var results = Array.from(totals.values());
       results.sort(function (a, b) {
-        return b.matched - a.matched || b.score - a.score || a.id - b.id;
+        return b.matched - a.matched || b.score - a.score || b.id - a.id; // higher id: newer
       });
       return results;
     };
