@@ -88,7 +88,8 @@ def tidy_line(line: str) -> str:
     """NFC, invisible characters gone, white space collapsed and trimmed."""
     # Invisible characters go first: removing one from between two marks would
     # otherwise leave a sequence that NFC reorders on the next pass.
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", strip_invisible(line))).strip()
+    # " ".join(split()) collapses exactly _SPACES' white space, several times faster.
+    return " ".join(unicodedata.normalize("NFC", strip_invisible(line)).split())
 
 
 def is_boilerplate(line: str, rules: BoilerplateRules) -> bool:

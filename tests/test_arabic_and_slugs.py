@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import string
+import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.arabic import normalize, sort_key
+from builder.arabic import ALEF_FORMS, LETTER_FORMS, CharFolder, ascii_digits, normalize, sort_key
 from builder.slugs import MAX_SLUG_LENGTH, slugify
 
 
@@ -71,3 +72,26 @@ def test_slugs_can_never_leave_their_folder(text: str) -> None:
     assert not slug.startswith("-") and not slug.endswith("-")
     assert slugify(slug) == slug
     assert not any(ch in string.whitespace for ch in slug)
+
+
+_FOLDED = "".join([*ALEF_FORMS, "ى", *LETTER_FORMS, "ؤئء"])
+
+
+@given(st.text(alphabet=st.sampled_from(_FOLDED + "اويهكب ٣0\u064e"), max_size=40))
+def test_character_folds_equal_translate(text: str) -> None:
+    table = {**ALEF_FORMS, "ى": "ي", **LETTER_FORMS}
+    assert CharFolder(table)(text) == text.translate(str.maketrans(table))
+
+
+def test_a_fold_whose_output_would_be_folded_again_is_refused() -> None:
+    with pytest.raises(ValueError, match="not a simple character fold"):
+        CharFolder({"ى": "ي", "ي": "ا"})
+
+
+@given(st.text())
+def test_ascii_digits_replaces_exactly_the_non_ascii_decimal_digits(text: str) -> None:
+    expected = "".join(
+        str(unicodedata.decimal(ch)) if not "0" <= ch <= "9" and unicodedata.decimal(ch, None) is not None else ch
+        for ch in text
+    )
+    assert ascii_digits(text) == expected

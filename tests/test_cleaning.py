@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from builder import cleaning
 from builder.arabic import strip_invisible
 from builder.cleaning import clean_body, default_rules, looks_like_subheading, parse_rules
 from builder.errors import ConfigError
@@ -141,3 +142,9 @@ def test_fixture_names_match_scenarios() -> None:
     # One small fixture per scenario, each used above.
     used = {"comment_form.txt", "nbsp_lines.txt", "subheading.txt", "read_also_links.txt"}
     assert {p.name for p in Path(CLEANING).iterdir()} == used
+
+
+@given(st.text())
+def test_tidy_line_collapses_the_white_space_of_the_spaces_pattern(text: str) -> None:
+    # tidy_line joins str.split(): it must treat as space exactly what _SPACES does.
+    assert " ".join(text.split()) == cleaning._SPACES.sub(" ", text).strip()

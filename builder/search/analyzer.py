@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from builder.arabic import INVISIBLE_CHARS, ascii_digits
+from builder.arabic import ALEF_FORMS, INVISIBLE_CHARS, LETTER_FORMS, CharFolder, ascii_digits
 
 MAX_TOKEN = 40
 
@@ -52,10 +52,7 @@ _TOKEN = re.compile(r"[^\W_]+")
 
 _MARKS = re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed]")
 _INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
-_LETTERS = str.maketrans(
-    {"آ": "ا", "أ": "ا", "إ": "ا", "ٱ": "ا", "ة": "ه", "ی": "ي", "ې": "ي", "ک": "ك", "ۀ": "ه", "ە": "ه", "\u0640": None}
-)
-_YA = str.maketrans("ى", "ي")
+_LETTERS = CharFolder({**ALEF_FORMS, **LETTER_FORMS})  # builder.arabic.normalize's, but ى stays
 
 
 def search_normalize(text: str) -> str:
@@ -64,7 +61,7 @@ def search_normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _MARKS.sub("", text)
-    text = ascii_digits(text.translate(_LETTERS))
+    text = ascii_digits(_LETTERS(text))
     return unicodedata.normalize("NFKC", text).lower()
 
 
@@ -89,7 +86,7 @@ STOP_WORDS: frozenset[str] = frozenset(
 
 _PREFIXES = ("ال", "وال", "بال", "كال", "فال", "لل", "و")
 _SUFFIXES = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
-_HAMZA_SEATS = str.maketrans({"ؤ": "و", "ئ": "ي", "ء": None})
+_HAMZA_SEATS = CharFolder({"ؤ": "و", "ئ": "ي", "ء": ""})
 _PROCLITICS = "بل"
 
 
@@ -114,7 +111,7 @@ class Word:
 
 def fold_hamza(token: str) -> str:
     """Step 4: hamza seats folded to the letter typed without hamza."""
-    return token.translate(_HAMZA_SEATS)
+    return _HAMZA_SEATS(token)
 
 
 def stem(word: str) -> str:
@@ -170,7 +167,7 @@ def tokens(text: str) -> Iterator[tuple[int, int, str]]:
 def _analyze_token(token: str) -> tuple[str, str, str | None] | None:
     if token in STOP_WORDS:
         return None
-    surface = fold_hamza(token.translate(_YA))
+    surface = fold_hamza(token.replace("ى", "ي"))
     if not surface:
         return None
     return surface, stem(surface), alternative(surface)
