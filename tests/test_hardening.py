@@ -3,6 +3,7 @@ nothing is lost, and nothing unpublished leaks."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import zipfile
@@ -20,6 +21,7 @@ from builder.cli import main
 from builder.errors import SourceError
 from builder.modeling import model_article
 from builder.readers import read_file, read_markdown
+from builder.safety import escape_markdown
 
 from conftest import FIXTURES, build_args, make_site_project, serve
 
@@ -271,3 +273,9 @@ def test_symlinks_inside_the_source_folder_are_fine(tmp_path: Path) -> None:
     project = make_site_project(tmp_path / "p", source)
     main(build_args(project, "generate"))
     assert report(project)["counts"]["rejected"] == 0
+
+
+@given(st.text(alphabet="&<>|~^ab ب#*-_.1\n`[]"))
+def test_escaped_text_reads_back_as_written(text: str) -> None:
+    # Every character reference is written once: "&" first, never re-escaped.
+    assert html.unescape(escape_markdown(text).replace("\\", "")) == text
