@@ -231,9 +231,9 @@ class _Postings:
     """One term's postings, accumulated in document order. Arrays and one byte
     buffer, never an object per posting: 100k articles fit in a few hundred MB."""
 
-    __slots__ = ("docs", "piece_at", "pieces", "positions", "surfaces", "weights")
+    __slots__ = ("docs", "piece_at", "pieces", "positions", "sole", "surfaces", "weights")
 
-    def __init__(self) -> None:
+    def __init__(self, spellings: str) -> None:
         self.docs = array("I")
         # Scored twice (for the top, then per term), so kept rather than the
         # scores: 2 bytes each, capped (see _weights) where BM25 has long saturated.
@@ -241,7 +241,33 @@ class _Postings:
         self.positions = bytearray()
         self.pieces = array("I", (0, 0))  # (first posting, first byte) of each piece of positions
         self.piece_at = 0  # first byte of the current piece
-        self.surfaces: dict[str, array[int]] = {}
+        # The documents of each exact spelling. Most terms are written one way
+        # in every document that has them: until a posting says otherwise, that
+        # one spelling is kept as ``sole`` and no list is built (``surfaces`` None).
+        single = bool(spellings) and "," not in spellings
+        self.sole = spellings if single else ""
+        self.surfaces: dict[str, array[int]] | None = None if single else {}
+
+    def spelled(self, spellings: str, doc_id: int) -> None:
+        """Note the spellings of the posting just added for ``doc_id``."""
+        surfaces = self.surfaces
+        if surfaces is None:
+            if spellings == self.sole:
+                return
+            surfaces = self.surfaces = {self.sole: array("I", self.docs[:-1])}
+        if spellings:
+            for surface in spellings.split(","):
+                ids = surfaces.get(surface)
+                if ids is None:
+                    surfaces[surface] = array("I", (doc_id,))
+                else:
+                    ids.append(doc_id)
+
+    def spellings(self) -> list[tuple[str, array[int] | None]]:
+        """Each exact spelling and its documents (None: every document of the term)."""
+        if self.surfaces is None:
+            return [(self.sole, None)]
+        return sorted(self.surfaces.items())
 
 
 MAX_WEIGHT = 0xFFFF  # a word 65,535 times in one article scores as if that many
@@ -310,7 +336,7 @@ def iter_index_files(records: Iterable[SearchRecord], *, base_note: str = "") ->
             for term, weight, places, spellings in found:
                 postings = terms.get(term)
                 if postings is None:
-                    postings = terms[term] = _Postings()
+                    postings = terms[term] = _Postings(spellings)
                 buffer = postings.positions
                 if len(buffer) - postings.piece_at >= PIECE_BYTES:
                     postings.piece_at = len(buffer)
@@ -318,13 +344,8 @@ def iter_index_files(records: Iterable[SearchRecord], *, base_note: str = "") ->
                 postings.docs.append(doc_id)
                 postings.weights.append(weight)
                 buffer += places
-                if spellings:
-                    for surface in spellings.split(","):
-                        ids = postings.surfaces.get(surface)
-                        if ids is None:
-                            postings.surfaces[surface] = array("I", (doc_id,))
-                        else:
-                            ids.append(doc_id)
+                if spellings != postings.sole or postings.surfaces is not None:
+                    postings.spelled(spellings, doc_id)
         if filter_text:
             for key in filter_text.split("\n"):
                 filters[key].append(doc_id)
@@ -450,7 +471,10 @@ def _entry(postings: _Postings, levels: list[int], count: int) -> list[object]:
         previous = docs[i]
     kept_docs = {docs[i] for i in kept} if tail else None
     surfaces = {}
-    for surface, ids in sorted(postings.surfaces.items()):
+    for surface, ids in postings.spellings():
+        if ids is None:  # in every document of the term, so in every one kept
+            surfaces[surface] = ""
+            continue
         chosen = list(ids) if kept_docs is None else [d for d in ids if d in kept_docs]
         if chosen:
             surfaces[surface] = "" if len(chosen) == len(kept) else codec.deltas(chosen)

@@ -137,6 +137,22 @@ def test_recency_breaks_ties(ranking_dir: Path) -> None:
     assert _answer(ranking_dir, "المرفأ")["slugs"] == ["tie-new", "tie-old"]
 
 
+def test_exact_spellings_list_their_documents_once_a_second_spelling_appears() -> None:
+    texts = ["المفاوضات في الدوحة", "المفاوضات في الدوحة", "مفاوضات جديدة في الدوحة"]  # oldest first
+    articles = [
+        Article(f"{n}.md", f"s-{n}", "إحاطة", text, "", date=dt.date(2021, 1, 1) + dt.timedelta(days=n))
+        for n, text in enumerate(texts)
+    ]
+    entries: dict[str, Any] = {}
+    for file in build_search_files(articles):
+        if file.path.startswith("search/shards/"):
+            entries.update(_data(file.content)[2])
+    # مفاوض: spelled one way in documents 0 and 1, another in 2.
+    assert entries["مفاوض"][1] == {"المفاوضات": codec.deltas([0, 1]), "مفاوضات": codec.deltas([2])}
+    # الدوحة, spelled one way everywhere: every document of the term.
+    assert entries["دوح"][1] == {"الدوحه": ""}
+
+
 def test_adding_the_newest_briefing_leaves_older_display_data_untouched() -> None:
     words = ["الدوحة", "غزة", "السودان", "المفاوضات", "الهدنة", "المساعدات", "الوزير", "اللاجئين"]
 
