@@ -20,8 +20,8 @@ import importlib.metadata
 import os
 import pickle
 import sys
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -33,6 +33,7 @@ _CODE_SUFFIXES = {".py", ".yml", ".yaml", ".json", ".txt"}
 _LIBRARIES = ("pyyaml", "hijridate", "babel")
 
 Stat = tuple[int, int]  # size in bytes, modification time in ns
+Hook = Callable[[str, Any], Any]  # (relative path, value) → value
 
 
 def code_fingerprint() -> str:
@@ -84,18 +85,24 @@ class LoadCache:
     _new: dict[str, tuple[Stat, Any]]
     hits: int = 0
     changed: bool = False
+    _saving: Hook = field(default=lambda relative, value: value)
 
     @classmethod
-    def open(cls, folder: Path | None, key: str) -> LoadCache:
+    def open(
+        cls, folder: Path | None, key: str, *, loading: Hook | None = None, saving: Hook | None = None
+    ) -> LoadCache:
+        """``loading`` maps each stored value as it is read, ``saving`` each value
+        as it is written: so a part of it can live elsewhere in between (the
+        pipeline keeps search records on disk, not in memory)."""
         path = folder / CACHE_FILE if folder is not None else None
         old: dict[str, tuple[Stat, Any]] = {}
         if path is not None and path.is_file():
             try:
                 with path.open("rb") as handle:
-                    old = _read_entries(handle, key)
+                    old = _read_entries(handle, key, loading or _same)
             except Exception:  # a damaged cache only costs a full read
                 old = {}
-        return cls(path, key, old, {})
+        return cls(path, key, old, {}, _saving=saving or _same)
 
     def get(self, relative: str, stat: Stat | None) -> Any | None:
         entry = self._old.get(relative)
@@ -120,7 +127,7 @@ class LoadCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
             with temporary.open("wb") as handle:
-                _write_entries(handle, self.key, self._new)
+                _write_entries(handle, self.key, self._new, self._saving)
             temporary.replace(self.path)
         except OSError:
             return
@@ -132,19 +139,27 @@ class LoadCache:
 CHUNK = 256
 
 
-def _write_entries(handle: BinaryIO, key: str, entries: dict[str, tuple[Stat, Any]]) -> None:
+def _same(relative: str, value: Any) -> Any:
+    return value
+
+
+def _write_entries(handle: BinaryIO, key: str, entries: dict[str, tuple[Stat, Any]], saving: Hook) -> None:
     pickle.dump({"key": key, "format": FORMAT, "entries": len(entries)}, handle, protocol=pickle.HIGHEST_PROTOCOL)
     items = list(entries.items())
     for start in range(0, len(items), CHUNK):
-        pickle.dump(items[start : start + CHUNK], handle, protocol=pickle.HIGHEST_PROTOCOL)
+        chunk = [
+            (relative, (stat, saving(relative, value))) for relative, (stat, value) in items[start : start + CHUNK]
+        ]
+        pickle.dump(chunk, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _read_entries(handle: BinaryIO, key: str) -> dict[str, tuple[Stat, Any]]:
+def _read_entries(handle: BinaryIO, key: str, loading: Hook) -> dict[str, tuple[Stat, Any]]:
     """The entries stored under ``key``; none when the file was written under another."""
     header = pickle.load(handle)  # noqa: S301 - our own file, in a folder only the builder writes
     if not isinstance(header, dict) or header.get("key") != key or header.get("format") != FORMAT:
         return {}
     entries: dict[str, tuple[Stat, Any]] = {}
     while len(entries) < header["entries"]:
-        entries.update(pickle.load(handle))  # noqa: S301
+        for relative, (stat, value) in pickle.load(handle):  # noqa: S301
+            entries[relative] = (stat, loading(relative, value))
     return entries

@@ -35,7 +35,7 @@ from builder.readers import read_file
 from builder.related import related_articles
 from builder.render import ArticleContext, link, render_archive, render_article, render_home, tag_page_path
 from builder.report import BuildReport
-from builder.search.background import BackgroundIndex, can_fork
+from builder.search.background import BackgroundIndex
 from builder.search.index import SearchRecord, indexed_in_order, iter_search_files, search_record
 from builder.search.spool import RecordSpool
 from builder.tagger import link_first_mentions, tag_article
@@ -165,11 +165,13 @@ def load_all(
     jobs: int | None = None,
     progress: Progress | None = None,
     cache: LoadCache | None = None,
+    records: RecordSpool | None = None,
 ) -> list[Loaded]:
     """Read, clean, model and tag every file, in parallel across cores for
     large corpora. Results come back in input order, so the output is the same
     as a serial run's. Files unchanged since the build that filled ``cache``
-    are not read again."""
+    are not read again. With ``records``, search records go there as they
+    arrive, keyed by the file's relative path, and the results keep none."""
     jobs = jobs or default_jobs()
     load = functools.partial(
         load_article, rules=rules, unknown_keys_are_errors=unknown_keys_are_errors, tagging=tagging
@@ -188,6 +190,8 @@ def load_all(
 
     def keep(index: int, result: Loaded) -> None:
         nonlocal done
+        if records is not None:
+            result = spool_record(records, files[index].relative, result)
         results[index] = result
         if cache is not None:
             cache.put(files[index].relative, stats[index], result)
@@ -203,6 +207,22 @@ def load_all(
         for index in todo:
             keep(index, load(files[index]))
     return [result for result in results if result is not None]
+
+
+def spool_record(records: RecordSpool, relative: str, result: Loaded) -> Loaded:
+    """``result`` without its search record, which goes to ``records``."""
+    if result.search is None:
+        records.discard(relative)  # a stale record of an earlier build
+        return result
+    records.add(relative, result.search)
+    return Loaded(result.article, result.problems, None, result.identity)
+
+
+def unspool_record(records: RecordSpool, relative: str, result: Loaded) -> Loaded:
+    """``result`` with its search record back from ``records`` (to be cached)."""
+    if result.search is not None or relative not in records:
+        return result
+    return Loaded(result.article, result.problems, records[relative], result.identity)
 
 
 def _rejection(problems: Sequence[Problem]) -> Rejection:
@@ -273,16 +293,18 @@ def collect(
     jobs: int | None = None,
     progress: Progress | None = None,
     cache: LoadCache | None = None,
+    records: RecordSpool | None = None,
 ) -> Collected:
     """The source folder as articles (tagged when ``tagging`` is given),
-    duplicates, withheld articles, ignored files and rejections."""
+    duplicates, withheld articles, ignored files and rejections. Search
+    records wait in ``records`` (a new spool when not given: see ``prepare``)."""
     rules = rules or default_rules()
+    records = records if records is not None else RecordSpool()
     now = now or dt.datetime.now(dt.UTC)
     files, ignored, refused = discover(source_dir)
     rejections = list(refused)
     articles: list[Article] = []
     problems: list[Problem] = []
-    records: dict[str, SearchRecord] = {}
     identities: dict[str, str] = {}
     loaded = load_all(
         files,
@@ -292,6 +314,7 @@ def collect(
         jobs=jobs,
         progress=progress,
         cache=cache,
+        records=records,
     )
     for result in loaded:
         article = result.article
@@ -301,8 +324,6 @@ def collect(
             continue
         articles.append(article)
         identities[article.source_path] = result.identity
-        if result.search is not None:
-            records[article.source_path] = result.search
     articles, duplicates = _exact_duplicates(articles, identities)
     articles, conflicts = _slug_conflicts(articles)
     rejections.extend(conflicts)
@@ -335,9 +356,7 @@ def collect(
         rejections=tuple(sorted(rejections, key=lambda r: r.source_path)),
         problems=tuple(problems),
         # On disk until the index is built: held, they would sit under the build's peak.
-        search_records=RecordSpool(
-            (a.source_path, records[a.source_path]) for a in published if a.source_path in records
-        ),
+        search_records=records.only(a.source_path for a in published),
     )
 
 
@@ -379,7 +398,7 @@ def _background_index(
 ) -> BackgroundIndex | None:
     """The search index built on another core, when the archive is large enough
     for that to pay and every record is ready (see ``builder.search.background``)."""
-    if records is None or len(articles) < PARALLEL_THRESHOLD or not can_fork():
+    if not isinstance(records, RecordSpool) or len(articles) < PARALLEL_THRESHOLD:
         return None
     keys = [a.source_path for a in indexed_in_order(articles)]
     if not all(key in records for key in keys):
@@ -486,12 +505,19 @@ def prepare(
     taxonomy = load_taxonomy(site.taxonomy_file)
     unknown_keys_are_errors = unknown_keys_are_errors or strict
     tagging = Tagging(taxonomy, strict=site.strict_tags or strict)
+    records = RecordSpool()
     cache = None
     if cache_dir is not None:
         key = fingerprint(
             source_dir, unknown_keys_are_errors, tagging.strict, files=[f for f in [site.taxonomy_file] if f]
         )
-        cache = LoadCache.open(cache_dir, key)
+        # Cached records go to the spool as the cache is read, and come back as it is written.
+        cache = LoadCache.open(
+            cache_dir,
+            key,
+            loading=functools.partial(spool_record, records),
+            saving=functools.partial(unspool_record, records),
+        )
     collected = collect(
         source_dir,
         unknown_keys_are_errors=unknown_keys_are_errors,
@@ -500,9 +526,10 @@ def prepare(
         jobs=jobs,
         progress=progress,
         cache=cache,
+        records=records,
     )
     if cache is not None:
         cache.save()
-    del cache  # its entries hold every search record (now spooled to disk)
+    del cache
     release_freed_memory()
     return Prepared(site, taxonomy, collected, collected.articles, jobs or default_jobs())

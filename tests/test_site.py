@@ -7,7 +7,7 @@ import hashlib
 import json
 import multiprocessing
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -15,9 +15,9 @@ from bs4 import BeautifulSoup
 
 from builder import pipeline
 from builder.cli import main
-from builder.model import GeneratedFile
 from builder.pipeline import Tagging, collect, render_site
 from builder.search import background
+from builder.search.spool import RecordSpool
 from builder.taxonomy import load_taxonomy
 
 from conftest import REPO, build_args, make_site_project
@@ -147,18 +147,15 @@ def test_the_search_index_built_on_another_core_is_the_one_built_in_process(monk
     assert any(f.path.startswith("search/shards/") for f in in_background)
 
 
-def test_a_failure_in_the_background_index_is_reported_not_lost(monkeypatch: pytest.MonkeyPatch) -> None:
-    taxonomy = load_taxonomy()
-    collected = collect(REPO / "source", jobs=1, now=NOW, tagging=Tagging(taxonomy))
-    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
+def test_a_failure_in_the_background_index_is_reported_not_lost() -> None:
+    class Unreadable(RecordSpool):
+        def location(self, key: str) -> tuple[int, int, int]:
+            return (10**9, 64, 1)  # past the end of the file: the child reads no record
 
-    def broken(records: object, *, base_note: str = "") -> Iterator[GeneratedFile]:
-        raise ValueError("index exploded")
-        yield  # a generator, like the real one
-
-    monkeypatch.setattr(background, "iter_index_files", broken)
-    with pytest.raises(RuntimeError, match="index exploded"):
-        list(render_site(collected.articles, taxonomy, search_records=collected.search_records, jobs=2))
+    spool = Unreadable()
+    with pytest.raises(RuntimeError, match="search index process failed"):
+        list(background.BackgroundIndex(["a.md"], spool, "note").files())
+    spool.close()
 
 
 def test_a_consumer_that_stops_early_leaves_no_index_process(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -2,9 +2,11 @@
 
 Every article's ``SearchRecord`` is computed while it is read, but the index is
 built only after every page is rendered. At 100k articles the records are
-about 450 MB, which held in memory would sit under the build's peak (the index
-build's own postings). A ``RecordSpool`` writes them to an unnamed temporary
-file as they come and reads each back when the index asks for it.
+about 450 MB, which held in memory would sit under the build's peak. A
+``RecordSpool`` appends them to a temporary file as they come (``add``) and
+reads each back when asked; the file has a name, so that the process building
+the index (``background``) can read it too, and it is removed when the spool
+is closed or dropped.
 """
 
 from __future__ import annotations
@@ -13,29 +15,56 @@ import os
 import tempfile
 import weakref
 from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
 
 from builder.search.index import SearchRecord
 
+Location = tuple[int, int, int]  # offset, size, length (the record's BM25 document length)
+
+
+def _remove(descriptor: int, path: str) -> None:
+    os.close(descriptor)
+    Path(path).unlink(missing_ok=True)
+
 
 class RecordSpool(Mapping[str, SearchRecord]):
-    """A read-only mapping of key → ``SearchRecord`` whose bytes live in a
-    temporary file (removed by the system when the spool is dropped)."""
+    """A mapping of key → ``SearchRecord`` whose bytes live in a temporary
+    file. Adding a key again replaces its record (the old bytes stay unused)."""
 
-    def __init__(self, records: Iterable[tuple[str, SearchRecord]]) -> None:
-        handle = tempfile.TemporaryFile(prefix="search-records-")  # noqa: SIM115 - closed by the finalizer
-        self._finalizer = weakref.finalize(self, handle.close)
-        self._where: dict[str, tuple[int, int, int]] = {}  # key → (offset, size, length)
-        offset = 0
+    def __init__(self, records: Iterable[tuple[str, SearchRecord]] = ()) -> None:
+        self._fd, self.path = tempfile.mkstemp(prefix="search-records-")
+        self._finalizer = weakref.finalize(self, _remove, self._fd, self.path)
+        self._owner: RecordSpool | None = None  # for a view: the spool whose file it reads
+        self._where: dict[str, Location] = {}
+        self._end = 0
         for key, record in records:
-            handle.write(record.packed)
-            self._where[key] = (offset, len(record.packed), record.length)
-            offset += len(record.packed)
-        handle.flush()
-        self._fd = handle.fileno()
+            self.add(key, record)
+
+    def only(self, keys: Iterable[str]) -> RecordSpool:
+        """A read-only view of the records of ``keys`` (those it has), on the same file."""
+        view = object.__new__(RecordSpool)
+        view._fd, view.path, view._end = self._fd, self.path, self._end
+        view._owner = self._owner or self  # keeps the file open while the view lives
+        view._where = {key: self._where[key] for key in keys if key in self._where}
+        return view
+
+    def discard(self, key: str) -> None:
+        self._where.pop(key, None)
+
+    def add(self, key: str, record: SearchRecord) -> None:
+        if self._owner is not None:
+            raise TypeError("a view of a spool is read-only")
+        written = os.pwrite(self._fd, record.packed, self._end)
+        if written != len(record.packed):
+            raise OSError(f"short write to {self.path}")
+        self._where[key] = (self._end, written, record.length)
+        self._end += written
+
+    def location(self, key: str) -> Location:
+        return self._where[key]
 
     def __getitem__(self, key: str) -> SearchRecord:
-        offset, size, length = self._where[key]
-        return SearchRecord(length, os.pread(self._fd, size, offset))
+        return read_record(self._fd, self._where[key])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._where)
@@ -44,4 +73,10 @@ class RecordSpool(Mapping[str, SearchRecord]):
         return len(self._where)
 
     def close(self) -> None:
-        self._finalizer()
+        if self._owner is None:  # a view leaves the file to its owner
+            self._finalizer()
+
+
+def read_record(descriptor: int, location: Location) -> SearchRecord:
+    offset, size, length = location
+    return SearchRecord(length, os.pread(descriptor, size, offset))

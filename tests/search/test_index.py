@@ -274,7 +274,19 @@ def test_spooled_records_read_back_as_written_and_give_the_same_files() -> None:
     assert all(spooled[key] == record for key, record in records.items())
     assert spooled == records
     assert build_search_files(articles, base_note="n", records=spooled) == build_search_files(articles, base_note="n")
+    # A record added again replaces the first; a view holds the keys asked for that the spool has.
+    first, second = (a.source_path for a in articles[:2])
+    spooled.add(first, records[second])
+    spooled.discard(second)
+    view = spooled.only([first, second, "missing.md"])
+    assert list(view) == [first] and view[first] == records[second]
+    with pytest.raises(TypeError):
+        view.add(first, records[first])
+    path = Path(spooled.path)
+    view.close()
+    assert path.exists(), "a view leaves the file to its spool"
     spooled.close()
+    assert not path.exists()
 
 
 def test_a_record_is_compact_picklable_and_depends_only_on_its_article() -> None:
