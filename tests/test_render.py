@@ -64,35 +64,10 @@ def test_long_lists_keep_every_item_and_older_pages_count_from_the_oldest() -> N
     assert all("-1.md" not in p for p in listing)
 
 
-def test_a_newer_briefing_never_changes_an_older_page() -> None:
-    def one_month(count: int) -> dict[str, str]:
-        noon = dt.datetime(2023, 1, 1, 12)
-        items = [  # one a minute, newest last
-            Article(
-                source_path=f"{i}.md",
-                slug=f"a{i:03}",
-                title=f"خبر {i}",
-                body="ن",
-                summary="",
-                date=DAY,
-                published=noon + dt.timedelta(minutes=i),
-            )
-            for i in range(count)
-        ]
-        return {f.path: f.content for f in render_archive(build_archive(items)) if f.path.startswith("archive/2023/01")}
-
-    before, after = one_month(120), one_month(121)
-    assert sorted(before) == ["archive/2023/01-1.md", "archive/2023/01-2.md", "archive/2023/01.md"]
-    for path in ("archive/2023/01-1.md", "archive/2023/01-2.md"):
-        assert after[path] == before[path]
-    assert after["archive/2023/01.md"] != before["archive/2023/01.md"]
-    shown = "".join(after.values())
-    assert all(f"a{i:03}" in shown for i in range(121))  # every briefing is on some page
-
-
-def test_a_month_page_links_a_bounded_number_of_older_pages() -> None:
+def _january(count: int) -> dict[str, str]:
+    """The January 2023 pages of ``count`` briefings published a minute apart on New Year's Day, newest last."""
     noon = dt.datetime(2023, 1, 1, 12)
-    items = [  # 50 × 25 + 1 briefings in one month: 25 numbered pages
+    items = [
         Article(
             source_path=f"{i}.md",
             slug=f"a{i:04}",
@@ -100,11 +75,25 @@ def test_a_month_page_links_a_bounded_number_of_older_pages() -> None:
             body="ن",
             summary="",
             date=DAY,
-            published=noon + dt.timedelta(seconds=i),
+            published=noon + dt.timedelta(minutes=i),
         )
-        for i in range(50 * 25 + 1)
+        for i in range(count)
     ]
-    pages = {f.path: f.content for f in render_archive(build_archive(items)) if f.path.startswith("archive/2023/01")}
+    return {f.path: f.content for f in render_archive(build_archive(items)) if f.path.startswith("archive/2023/01")}
+
+
+def test_a_newer_briefing_never_changes_an_older_page() -> None:
+    before, after = _january(120), _january(121)
+    assert sorted(before) == ["archive/2023/01-1.md", "archive/2023/01-2.md", "archive/2023/01.md"]
+    for path in ("archive/2023/01-1.md", "archive/2023/01-2.md"):
+        assert after[path] == before[path]
+    assert after["archive/2023/01.md"] != before["archive/2023/01.md"]
+    shown = "".join(after.values())
+    assert all(f"a{i:04}" in shown for i in range(121))  # every briefing is on some page
+
+
+def test_a_month_page_links_a_bounded_number_of_older_pages() -> None:
+    pages = _january(50 * 25 + 1)  # 25 numbered pages
     assert sum(p.startswith("archive/2023/01-") for p in pages) == 25
     pager = pages["archive/2023/01.md"].split('<nav class="pager" markdown>', 1)[1].split("</nav>", 1)[0]
     assert "(01-25.md)" in pager and "(01-1.md)" in pager and "(01-10.md)" not in pager and "…" in pager
