@@ -21,7 +21,7 @@ import os
 import pickle
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -34,6 +34,10 @@ _LIBRARIES = ("pyyaml", "hijridate", "babel")
 
 Stat = tuple[int, int]  # size in bytes, modification time in ns
 Hook = Callable[[str, Any], Any]  # (relative path, value) → value
+
+
+def _same(relative: str, value: Any) -> Any:
+    return value
 
 
 def code_fingerprint() -> str:
@@ -85,7 +89,7 @@ class LoadCache:
     _new: dict[str, tuple[Stat, Any]]
     hits: int = 0
     changed: bool = False
-    _saving: Hook = field(default=lambda relative, value: value)
+    _saving: Hook = _same
 
     @classmethod
     def open(
@@ -137,10 +141,6 @@ class LoadCache:
 # One pickle of everything would keep a memo of every object written (at 100k
 # articles, hundreds of MB held at the build's peak); a chunk's memo is small.
 CHUNK = 256
-
-
-def _same(relative: str, value: Any) -> Any:
-    return value
 
 
 def _write_entries(handle: BinaryIO, key: str, entries: dict[str, tuple[Stat, Any]], saving: Hook) -> None:

@@ -98,7 +98,11 @@ def _add_common(parser: argparse.ArgumentParser, *, writes_docs: bool, builds_si
             "--dirty", action="store_true", help="let MkDocs rebuild only changed pages (faster, for previews)"
         )
     parser.add_argument(
-        "--jobs", type=int, default=None, metavar="N", help="worker processes for reading (default: one per core)"
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes for reading and the search index (default: one per core; 1: all in this one)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="treat warnings (unknown front-matter keys) as rejections"
