@@ -17,10 +17,10 @@ from builder.feeds import feed_notices
 from builder.ingest import cli as ingest_cli
 from builder.memory import release_freed_memory
 from builder.model import Severity
-from builder.pipeline import Collected, prepare, report_for, tty_progress
+from builder.pipeline import Collected, Progress, prepare, report_for
 from builder.publish import PublishOptions, build_site
 from builder.report import DEFAULT_REPORT_PATH, format_rejections, write_report
-from builder.writer import write_files
+from builder.writer import WriteProgress, write_files
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -161,6 +161,32 @@ def _print_problems(out: _Output, collected: Collected, *, every_problem: bool) 
         out.info(f"{len(warnings)} warnings (run with -v to list them, or see the report)")
 
 
+def tty_progress() -> Progress | None:
+    """A one-line counter on stderr, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stage: str, done: int, total: int) -> None:
+        if done == total or done % 50 == 0:
+            end = "\n" if done == total else ""
+            print(f"\r{stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def tty_write_progress() -> WriteProgress | None:
+    """A counter of the files written so far (their total is known only at the
+    end: pages are rendered as they are written), on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, finished: bool) -> None:
+        if finished or done % 500 == 0:
+            print(f"\rwriting: {done:,} files", end="\n" if finished else "", file=sys.stderr, flush=True)
+
+    return show
+
+
 def _cache_dir(args: argparse.Namespace) -> Path | None:
     if args.command == "check" or args.no_cache:
         return None
@@ -192,7 +218,7 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         return EXIT_REJECTED
 
     out.stage(f"rendering the pages of {len(prepared.articles)} articles into {args.docs_dir}…")
-    stats = write_files(args.docs_dir, prepared.pages())
+    stats = write_files(args.docs_dir, prepared.pages(), progress=None if out.quiet else tty_write_progress())
     file_stats = {"written": stats.written, "unchanged": stats.unchanged, "removed": stats.removed}
     out.detail(f"docs: {stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed")
     report = report_for(collected, file_stats)

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
+import pickle
 import re
+import tempfile
 import zlib
 from typing import Any
 
 import nh3
+from mkdocs.structure.toc import get_toc
 
 from builder.safety import is_local_url
 
@@ -126,23 +130,73 @@ def sanitize(html: str) -> str:
 
 
 # MkDocs renders the HTML of every page before it writes any, and holds all of
-# it (and every page's Markdown) in memory in between: most of a build's memory
-# at 10k pages. Between the two passes each page keeps its HTML zlib-packed
-# (Arabic HTML packs several times over) and its Markdown is let go; the HTML
-# is unpacked just before the page's template is rendered, and dropped after.
-_PACKED = "archive_packed_content"
+# it (with every page's Markdown and table of contents) in memory in between:
+# about 10 KB a page, 2 GB at 100k articles (some 190k pages). Between the two
+# passes each page's HTML and table of contents wait in a temporary file instead
+# (zlib-packed: Arabic HTML packs several times over); the page keeps only where
+# they are. They are read back just before its template is rendered, and
+# dropped once it is written.
+_SPOOLED = "archive_spooled_at"
+
+
+class PageSpool:
+    """Byte strings appended to an anonymous temporary file (gone when closed,
+    or when the process ends however it ends), each read back by position."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile(prefix="mkdocs-pages-")  # noqa: SIM115 - lives across hooks
+        self._end = 0
+
+    def put(self, data: bytes) -> tuple[int, int]:
+        written = os.pwrite(self._file.fileno(), data, self._end)
+        if written != len(data):
+            raise OSError("short write to the page spool")
+        where = (self._end, written)
+        self._end += written
+        return where
+
+    def get(self, where: tuple[int, int]) -> bytes:
+        offset, size = where
+        return os.pread(self._file.fileno(), size, offset)
+
+    def close(self) -> None:
+        self._file.close()
+
+
+_spool: PageSpool | None = None
+
+
+def _page_spool() -> PageSpool:
+    global _spool  # one per build: on_pre_build opens it, on_post_build closes it
+    if _spool is None:
+        _spool = PageSpool()
+    return _spool
+
+
+def _close_spool() -> None:
+    global _spool
+    if _spool is not None:
+        _spool.close()
+        _spool = None
+
+
+def on_pre_build(config: Any) -> None:
+    _close_spool()  # (a previous build of ``mkdocs serve`` that failed half-way)
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
-    setattr(page, _PACKED, zlib.compress(sanitize(html).encode("utf-8"), 1))
+    packed = zlib.compress(pickle.dumps((sanitize(html), page.toc), protocol=pickle.HIGHEST_PROTOCOL), 1)
+    setattr(page, _SPOOLED, _page_spool().put(packed))
+    page.toc = get_toc([])
     page.markdown = ""  # not None: MkDocs reads None as "never read" (e.g. for the title)
     return ""
 
 
 def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
-    packed = getattr(page, _PACKED, None)
-    if packed is not None:
-        page.content = zlib.decompress(packed).decode("utf-8")
+    where = getattr(page, _SPOOLED, None)
+    if where is not None:
+        # (our own anonymous file, written by this process in this build)
+        page.content, page.toc = pickle.loads(zlib.decompress(_page_spool().get(where)))  # noqa: S301
     return context
 
 
@@ -186,10 +240,19 @@ def finish_page(output: str) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    if getattr(page, _PACKED, None) is not None:
-        page.content = ""  # about to be written: neither copy is needed any more
-        setattr(page, _PACKED, None)
+    if getattr(page, _SPOOLED, None) is not None:
+        page.content = ""  # about to be written: its HTML is needed no more
+        page.toc = get_toc([])
+        setattr(page, _SPOOLED, None)
     return finish_page(output)
+
+
+def on_post_build(config: Any) -> None:
+    _close_spool()
+
+
+def on_build_error(error: Exception) -> None:
+    _close_spool()
 
 
 def on_post_template(output_content: str, template_name: str, config: Any) -> str:

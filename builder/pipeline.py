@@ -13,7 +13,6 @@ import datetime as dt
 import functools
 import hashlib
 import os
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -440,19 +439,6 @@ def report_for(collected: Collected, file_stats: dict[str, int] | None = None) -
         problems=collected.problems,
         files=file_stats or {},
     )
-
-
-def tty_progress() -> Progress | None:
-    """A one-line counter on stderr, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(stage: str, done: int, total: int) -> None:
-        if done == total or done % 50 == 0:
-            end = "\n" if done == total else ""
-            print(f"\r{stage}: {done}/{total}", end=end, file=sys.stderr, flush=True)
-
-    return show
 
 
 @dataclass(frozen=True)

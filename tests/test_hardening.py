@@ -15,6 +15,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from mkdocs.structure.toc import get_toc
 
 from builder import mkdocs_hooks
 from builder.cli import main
@@ -177,19 +178,28 @@ def test_no_live_markup_in_built_pages(hostile_site: dict[str, Path]) -> None:
             assert not [a for a in element.attrs if a.lower().startswith("on")], (page, element.name)
 
 
-def test_page_html_waits_for_its_template_packed_and_already_sanitized() -> None:
-    """Between MkDocs' two passes a page holds only its packed, sanitized HTML
-    (memory stays flat with the page count); the template gets it back whole."""
-    page = SimpleNamespace(markdown="# عنوان\n\nنص", content=None)
+def test_page_html_waits_for_its_template_on_disk_and_already_sanitized() -> None:
+    """Between MkDocs' two passes a page holds only where its sanitized HTML and
+    table of contents wait on disk (memory stays flat with the page count); the
+    template gets both back whole."""
+    toc = get_toc([{"level": 2, "id": "قسم", "name": "قسم", "html": "قسم", "data-toc-label": "", "children": []}])
+    page = SimpleNamespace(markdown="# عنوان\n\nنص", content=None, toc=toc)
     html = '<p onclick="steal()">نص <a href="javascript:alert(1)">رابط</a></p><script>alert(1)</script>'
-    assert mkdocs_hooks.on_page_content(html, page, None, None) == ""
-    assert page.markdown == ""
-    context = {"page": page}
-    assert mkdocs_hooks.on_page_context(context, page, None, None) is context
-    assert page.content == mkdocs_hooks.sanitize(html)
-    assert "script" not in page.content and "onclick" not in page.content and "javascript" not in page.content
-    mkdocs_hooks.on_post_page('<html lang="ar" class="no-js"><meta charset="utf-8"></html>', page, None)
-    assert page.content == ""
+    mkdocs_hooks.on_pre_build(None)
+    try:
+        assert mkdocs_hooks.on_page_content(html, page, None, None) == ""
+        assert page.markdown == ""
+        assert list(page.toc) == [], "the table of contents waits on disk too"
+        context = {"page": page}
+        assert mkdocs_hooks.on_page_context(context, page, None, None) is context
+        assert page.content == mkdocs_hooks.sanitize(html)
+        assert "script" not in page.content and "onclick" not in page.content and "javascript" not in page.content
+        assert [(a.title, a.id, a.level) for a in page.toc] == [("قسم", "قسم", 2)]
+        mkdocs_hooks.on_post_page('<html lang="ar" class="no-js"><meta charset="utf-8"></html>', page, None)
+        assert page.content == ""
+        assert list(page.toc) == []
+    finally:
+        mkdocs_hooks.on_post_build(None)
 
 
 @pytest.mark.browser

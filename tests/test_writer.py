@@ -29,6 +29,13 @@ def test_writes_only_what_changed_and_removes_stale(tmp_path: Path) -> None:
     assert write_files(docs, second).written == 0
 
 
+def test_progress_counts_every_file_taken_then_says_finished(tmp_path: Path) -> None:
+    calls: list[tuple[int, bool]] = []
+    files = [HOME, GeneratedFile("articles/a.md", "أ"), GeneratedFile("tags/b.md", "ب")]
+    write_files(tmp_path / "docs", files, progress=lambda done, finished: calls.append((done, finished)))
+    assert calls == [(1, False), (2, False), (3, False), (3, True)]
+
+
 def test_stray_links_in_owned_folders_are_removed_but_not_followed(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
