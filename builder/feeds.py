@@ -119,28 +119,84 @@ def atom_feed(
     return _serialize(feed)
 
 
-def sitemap(
+# The protocol's limits for one sitemap file (sitemaps.org): a 100k archive has
+# some 190k pages, so its sitemap is an index of parts.
+SITEMAP_MAX_URLS = 50_000
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+_URL_OVERHEAD = 100  # bytes of one <url> entry besides its loc: tags, lastmod, indentation
+_URLSET_OVERHEAD = 200  # the XML declaration and the urlset element
+
+SitemapEntry = tuple[str, dt.date | None]  # loc, lastmod
+
+
+def sitemap_files(
     articles: Sequence[Article],
     extra_pages: Sequence[str],
     *,
     site_url: str | None,
     directory_urls: bool = True,
-) -> str:
-    """A sitemap of ``extra_pages`` (paths relative to ``docs/``) then every published article."""
+    max_urls: int = SITEMAP_MAX_URLS,
+    max_bytes: int = SITEMAP_MAX_BYTES,
+) -> dict[str, str]:
+    """The sitemap of ``extra_pages`` (paths relative to ``docs/``) then every
+    published article, by file name: ``sitemap.xml`` alone when every page fits
+    in one file, else ``sitemap.xml`` is a sitemap index of ``sitemap-1.xml``,
+    ``sitemap-2.xml`` … (each within the protocol's limits)."""
     base = normalize_site_url(site_url) or ""
+    parts = _split(_sitemap_entries(articles, extra_pages, base, directory_urls), max_urls, max_bytes)
+    if len(parts) == 1:
+        return {SITEMAP_PATH: _urlset(parts[0])}
+    files: dict[str, str] = {}
+    index = etree.Element(f"{{{SITEMAP_NS}}}sitemapindex", nsmap={None: SITEMAP_NS})
+    for number, part in enumerate(parts, start=1):
+        name = f"sitemap-{number}.xml"
+        files[name] = _urlset(part)
+        entry = etree.SubElement(index, f"{{{SITEMAP_NS}}}sitemap")
+        etree.SubElement(entry, f"{{{SITEMAP_NS}}}loc").text = _absolute(base, name)
+        newest = max((lastmod for _, lastmod in part if lastmod is not None), default=None)
+        if newest is not None:
+            etree.SubElement(entry, f"{{{SITEMAP_NS}}}lastmod").text = newest.isoformat()
+    files[SITEMAP_PATH] = _serialize(index)
+    return files
+
+
+def _sitemap_entries(
+    articles: Sequence[Article], extra_pages: Sequence[str], base: str, directory_urls: bool
+) -> list[SitemapEntry]:
     published = sorted((a for a in articles if not a.draft), key=lambda a: a.slug)
     newest = max((a.date for a in published if a.date is not None), default=None)
-
-    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS})
+    entries: list[SitemapEntry] = []
     seen: set[str] = set()
     for path in sorted(set(extra_pages)):
-        _sitemap_url(urlset, _absolute(base, page_url(path, directory_urls=directory_urls)), newest)
+        entries.append((_absolute(base, page_url(path, directory_urls=directory_urls)), newest))
         seen.add(path)
     for article in published:
-        if article.page_path in seen:
-            continue
-        loc = _absolute(base, page_url(article.page_path, directory_urls=directory_urls))
-        _sitemap_url(urlset, loc, article.date)
+        if article.page_path not in seen:
+            loc = _absolute(base, page_url(article.page_path, directory_urls=directory_urls))
+            entries.append((loc, article.date))
+    return entries
+
+
+def _split(entries: list[SitemapEntry], max_urls: int, max_bytes: int) -> list[list[SitemapEntry]]:
+    """``entries`` in order, cut into parts of at most ``max_urls`` entries and
+    (estimated from above) ``max_bytes`` bytes; always at least one part."""
+    parts: list[list[SitemapEntry]] = [[]]
+    size = _URLSET_OVERHEAD
+    for entry in entries:
+        # An escaped "&" takes 5 bytes; every other character of a loc is ASCII (percent-encoded).
+        cost = len(entry[0].encode()) + 4 * entry[0].count("&") + _URL_OVERHEAD
+        if parts[-1] and (len(parts[-1]) >= max_urls or size + cost > max_bytes):
+            parts.append([])
+            size = _URLSET_OVERHEAD
+        parts[-1].append(entry)
+        size += cost
+    return parts
+
+
+def _urlset(entries: list[SitemapEntry]) -> str:
+    urlset = etree.Element(f"{{{SITEMAP_NS}}}urlset", nsmap={None: SITEMAP_NS})
+    for loc, lastmod in entries:
+        _sitemap_url(urlset, loc, lastmod)
     return _serialize(urlset)
 
 
@@ -155,21 +211,19 @@ def publication_files(
     title: str,
     directory_urls: bool = True,
 ) -> dict[str, bytes]:
-    """``feed.xml``, ``sitemap.xml`` and ``sitemap.xml.gz`` by path in the site folder.
+    """``feed.xml``, the sitemap (``sitemap.xml``, with its parts when it is an
+    index: see ``sitemap_files``) and ``sitemap.xml.gz``, by path in the site folder.
 
     They replace what MkDocs writes under those names (its sitemap carries the build
     date, and its gzip header the build time). The gzip header's time is the newest
     article's, so the bytes depend on the input only.
     """
     feed = atom_feed(articles, site_url=site_url, title=title, directory_urls=directory_urls)
-    pages = sitemap(articles, extra_pages, site_url=site_url, directory_urls=directory_urls)
+    pages = sitemap_files(articles, extra_pages, site_url=site_url, directory_urls=directory_urls)
     newest = max((_when(a) for a in articles if not a.draft), default=_EPOCH)
-    data = pages.encode("utf-8")
-    return {
-        FEED_PATH: feed.encode("utf-8"),
-        SITEMAP_PATH: data,
-        SITEMAP_PATH + ".gz": gzip.compress(data, compresslevel=9, mtime=int(newest.timestamp())),
-    }
+    files = {FEED_PATH: feed.encode("utf-8"), **{name: text.encode("utf-8") for name, text in pages.items()}}
+    files[SITEMAP_PATH + ".gz"] = gzip.compress(files[SITEMAP_PATH], compresslevel=9, mtime=int(newest.timestamp()))
+    return files
 
 
 def write_publication_files(site_dir: Path, files: Mapping[str, bytes]) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import gzip
 import os
 from pathlib import Path
+from typing import Any
 
 import feedparser
 import pytest
@@ -16,12 +17,13 @@ from lxml import etree
 from builder.errors import ConfigError
 from builder.feeds import (
     ATOM_NS,
+    SITEMAP_MAX_URLS,
     SITEMAP_NS,
     atom_feed,
     feed_notices,
     page_url,
     publication_files,
-    sitemap,
+    sitemap_files,
     write_publication_files,
 )
 from builder.model import Article, EntityRef
@@ -42,6 +44,18 @@ def atom_schema() -> etree.RelaxNG:
 @pytest.fixture(scope="module")
 def sitemap_schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(FIXTURES / "sitemap.xsd")))
+
+
+@pytest.fixture(scope="module")
+def siteindex_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(FIXTURES / "siteindex.xsd")))
+
+
+def sitemap(articles: list[Article], extra_pages: list[str], **options: Any) -> str:
+    """The sitemap of a site small enough for one file."""
+    files = sitemap_files(articles, extra_pages, **options)
+    assert list(files) == ["sitemap.xml"]
+    return files["sitemap.xml"]
 
 
 def assert_valid_atom(text: str, schema: etree.RelaxNG) -> etree._Element:
@@ -211,6 +225,59 @@ def test_sitemap_for_the_offline_variant_uses_html_files() -> None:
     text = sitemap(load_articles("feed_mixed_articles"), ["index.md"], site_url=None, directory_urls=False)
     locs = [u.findtext(f"{S}loc") for u in etree.fromstring(text.encode()).findall(f"{S}url")]
     assert all(loc and loc.endswith(".html") for loc in locs)
+
+
+def _locs(text: str, element: str = "url") -> list[str]:
+    return [e.findtext(f"{S}loc") or "" for e in etree.fromstring(text.encode()).findall(f"{S}{element}")]
+
+
+def test_a_sitemap_too_big_for_one_file_becomes_an_index_of_parts(
+    sitemap_schema: etree.XMLSchema, siteindex_schema: etree.XMLSchema
+) -> None:
+    articles = load_articles("feed_mixed_articles")
+    pages = ["index.md", "archive/index.md", "tags/index.md"]
+    whole = _locs(sitemap(articles, pages, site_url=SITE_URL, max_urls=10_000))
+    files = sitemap_files(articles, pages, site_url=SITE_URL, max_urls=2)
+    parts = [f"sitemap-{n}.xml" for n in range(1, (len(whole) + 1) // 2 + 1)]
+    assert sorted(files) == sorted(["sitemap.xml", *parts])
+    index = etree.fromstring(files["sitemap.xml"].encode())
+    assert siteindex_schema.validate(index), siteindex_schema.error_log
+    assert _locs(files["sitemap.xml"], "sitemap") == [SITE_URL + name for name in parts]
+    for name in parts:
+        assert sitemap_schema.validate(etree.fromstring(files[name].encode())), (name, sitemap_schema.error_log)
+    # Every page once, in the one-file order; each part dated by its newest page.
+    assert [loc for name in parts for loc in _locs(files[name])] == whole
+    for entry in index.findall(f"{S}sitemap"):
+        part = etree.fromstring(files[entry.findtext(f"{S}loc").removeprefix(SITE_URL)].encode())
+        dates = [d.text for d in part.iter(f"{S}lastmod")]
+        assert entry.findtext(f"{S}lastmod") == (max(dates) if dates else None)
+
+
+def test_a_sitemap_part_holds_at_most_the_protocol_limit(sitemap_schema: etree.XMLSchema) -> None:
+    pages = [f"tags/topic/وسم-{n}.md" for n in range(SITEMAP_MAX_URLS + 1)]
+    files = sitemap_files([], pages, site_url=SITE_URL)
+    assert sorted(files) == ["sitemap-1.xml", "sitemap-2.xml", "sitemap.xml"]
+    first = etree.fromstring(files["sitemap-1.xml"].encode())
+    assert len(first) == SITEMAP_MAX_URLS
+    assert sitemap_schema.validate(first), sitemap_schema.error_log
+    assert len(_locs(files["sitemap-2.xml"])) == 1
+
+
+def test_a_sitemap_part_stays_under_the_byte_limit() -> None:
+    pages = [f"tags/topic/وسم-{n}.md" for n in range(40)]
+    files = sitemap_files([], pages, site_url=SITE_URL, max_bytes=2_000)
+    parts = [text for name, text in files.items() if name != "sitemap.xml"]
+    assert len(parts) > 1
+    assert all(len(text.encode()) <= 2_000 for text in parts)
+    assert sum(len(_locs(text)) for text in parts) == 40
+
+
+def test_the_gzipped_sitemap_is_the_index_when_there_are_parts() -> None:
+    pages = [f"tags/topic/وسم-{n}.md" for n in range(SITEMAP_MAX_URLS + 1)]
+    files = publication_files([], pages, site_url=SITE_URL, title=TITLE)
+    assert {"sitemap-1.xml", "sitemap-2.xml", "sitemap.xml", "sitemap.xml.gz", "feed.xml"} == set(files)
+    assert gzip.decompress(files["sitemap.xml.gz"]) == files["sitemap.xml"]
+    assert b"<sitemapindex" in files["sitemap.xml"]
 
 
 @pytest.mark.parametrize(
