@@ -99,8 +99,11 @@ def stable_pages(oldest_first: Sequence[T], size: int) -> StablePages[T]:
 
 
 def numbered_path(first_path: str, number: int) -> str:
-    """Address of older page ``number``: ``x.md`` → ``x-3.md``, ``…/index.md`` → ``…/page-3.md``."""
+    """Address of older page ``number``, in a folder named after the first page:
+    ``x.md`` → ``x/3.md``, ``…/index.md`` → ``…/3.md``. A slug has no ``/``, so
+    no tag's page can take the address of another tag's older page (with
+    ``x-3.md``, a tag «كوفيد 19» would be page 19 of «كوفيد»)."""
     stem = first_path[: -len(".md")]
     if stem == "index" or stem.endswith("/index"):
-        stem = stem[: -len("index")] + "page"
-    return f"{stem}-{number}.md"
+        return f"{stem[: -len('index')]}{number}.md"
+    return f"{stem}/{number}.md"

@@ -9,7 +9,9 @@ The rule (documented in the README):
   nothing else is kept, so ``/``, ``\\``, ``..``, ``:``, NUL and Windows-illegal
   characters can never reach a path;
 * at most 80 characters, cut at a ``-`` boundary when possible;
-* names that Windows reserves (``con``, ``nul``, ``com1``…) get a ``-1`` suffix.
+* names that Windows reserves (``con``, ``nul``, ``com1``…) get a ``-1`` suffix,
+  and so does ``index``: ``<folder>/index.md`` would be the folder's own page
+  (``tags/country.md``, the list of countries, is published there).
 
 An empty result is returned as ``""``; callers decide on a fallback.
 """
@@ -25,8 +27,8 @@ MAX_SLUG_LENGTH = 80
 _MARKS = re.compile("[\u064b-\u065f\u0670\u0610-\u061a\u06d6-\u06ed" + TATWEEL + "]")
 _INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 _NOT_WORD = re.compile(r"(?:[^\w]|_)+")
-_WINDOWS_RESERVED = frozenset(
-    ["con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
+_RESERVED = frozenset(
+    ["index", "con", "prn", "aux", "nul"] + [f"com{i}" for i in range(10)] + [f"lpt{i}" for i in range(10)]
 )
 
 
@@ -40,6 +42,6 @@ def slugify(text: str) -> str:
     if len(slug) > MAX_SLUG_LENGTH:
         cut = slug[:MAX_SLUG_LENGTH]
         slug = (cut.rsplit("-", 1)[0] if "-" in cut[MAX_SLUG_LENGTH // 2 :] else cut).strip("-")
-    if slug in _WINDOWS_RESERVED:
+    if slug in _RESERVED:
         slug += "-1"
     return slug

@@ -1,11 +1,12 @@
-"""Tag pages: one page per tag (with stable older pages), and the tags index.
+"""Tag pages: one page per tag (with stable older pages), the tags index, and
+each type's alphabetical list of tags (``type_index_path``).
 
 Pure: articles (already tagged) and the taxonomy in, Markdown files out, under
 ``tags/`` relative to ``docs/``. Names and titles are escaped so they render as
 text; links are relative Markdown links that MkDocs checks in strict mode.
 
 A tag's own page (``tags/<type>/<slug>.md``) shows its newest 50 briefings.
-Older briefings are on numbered pages (``<slug>-1.md``, ``<slug>-2.md``…)
+Older briefings are on numbered pages (``<slug>/1.md``, ``<slug>/2.md``…)
 counted from the *oldest*: page 1 holds the tag's oldest 50 briefings, page 2
 the next 50, and so on (see :func:`builder.archive.stable_pages`). A briefing
 newer than the others therefore never changes an older page: it changes the
@@ -18,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from builder.arabic import sort_key
 from builder.archive import StablePages, numbered_path, stable_pages
@@ -32,8 +33,11 @@ from builder.taxonomy import TYPE_LABELS, TYPE_PLURALS, TYPES, Taxonomy
 INDEX_PATH = "tags/index.md"
 TOP_COOCCURRING = 10
 MOST_MENTIONED = 20
-# Every tag page is at tags/<type>/<slug>…md, so a link to an article is the same from all of them.
-_FROM_A_TAG_PAGE = "tags/type/tag.md"
+# A tag's first page is at tags/<type>/<slug>.md and its older pages one folder
+# deeper (tags/<type>/<slug>/<n>.md): the link to an article is the same from
+# every first page, and from every older page.
+_UP_FROM_A_TAG_PAGE = "../../"
+_UP_FROM_AN_OLDER_PAGE = "../../../"
 
 _Key = tuple[str, str]
 
@@ -49,28 +53,28 @@ class _Listing:
     def __init__(self, oldest_first: Sequence[Article]) -> None:
         self.date = [a.date for a in oldest_first]
         self.year = [d.year if d else None for d in self.date]
-        self.line = [
-            f"- [{escape_markdown(a.title)}]({link(_FROM_A_TAG_PAGE, a.page_path)})"
-            + (f" — {short_date(a.date)}\n" if a.date else "\n")
-            for a in oldest_first
-        ]
+        # Each entry in two halves, around the climb to the docs root (which
+        # depends on the page): "- [title](" and "articles/….md) — date".
+        self.head = [f"- [{escape_markdown(a.title)}](" for a in oldest_first]
+        self.tail = [a.page_path + (f") — {short_date(a.date)}\n" if a.date else ")\n") for a in oldest_first]
 
     def dates(self, indices: Sequence[int]) -> list[dt.date]:
         date = self.date
         return [d for d in map(date.__getitem__, indices) if d is not None]
 
-    def by_year(self, newest_first: Sequence[int]) -> str:
-        """The entries under one heading per year; undated (last) under «بلا تاريخ»."""
+    def by_year(self, newest_first: Sequence[int], up: str) -> str:
+        """The entries under one heading per year; undated (last) under «بلا تاريخ».
+        ``up`` climbs from the page to the docs root."""
         parts: list[str] = []
         current: int | str | None = ""  # no group yet
-        year, line = self.year, self.line
+        year, head, tail = self.year, self.head, self.tail
         for index in newest_first:
             if year[index] != current:
                 current = year[index]
                 if parts:
                     parts.append("\n")
                 parts.append(f"### {current if current is not None else 'بلا تاريخ'}\n\n")
-            parts.append(line[index])
+            parts += (head[index], up, tail[index])
         if parts:
             parts.append("\n")
         return "".join(parts)
@@ -118,7 +122,7 @@ def iter_tag_pages(articles: Sequence[Article], taxonomy: Taxonomy) -> Iterator[
         top = sorted(counts.items(), key=lambda kv: (-kv[1], names[key_of[kv[0]]], key_of[kv[0]]))[:TOP_COOCCURRING]
         related = [(refs[key_of[other]], count) for other, count in top]
         yield from _tag_pages(refs[key], tagged[n], related, taxonomy, listing)
-    yield _index(refs, names, {key: len(tagged[number[key]]) for key in refs})
+    yield from _index(refs, names, {key: len(tagged[number[key]]) for key in refs})
 
 
 def cooccurrence(keys_of: Sequence[Sequence[int]], tags: int, dense: int | None = None) -> list[Counter[int]]:
@@ -191,7 +195,7 @@ def _tag_pages(
     older = older_pages_nav(path, len(pages.blocks))
     parts.append(older)
     parts.append(f"## الإحاطات التي تذكر {name}\n\n")
-    parts.append(listing.by_year(pages.newest))
+    parts.append(listing.by_year(pages.newest, _UP_FROM_A_TAG_PAGE))
     if together:
         parts.append("## وسوم تظهر معه كثيرًا\n\n")
         for other, count in together:
@@ -234,37 +238,78 @@ def _numbered_page(ref: EntityRef, path: str, number: int, pages: StablePages[in
         f'<p class="tag-meta"><span class="tag-type">{type_label}</span> · {span} (الصفحات مرقّمة من الأقدم)</p>\n\n',
         pager,
         f"## الإحاطات التي تذكر {escape_markdown(ref.name)}\n\n",
-        listing.by_year(block[::-1]),
+        listing.by_year(block[::-1], _UP_FROM_AN_OLDER_PAGE),
         pager,
         f"[كل الوسوم]({link(here, INDEX_PATH)})\n",
     ]
     return GeneratedFile(here, "".join(parts))
 
 
+TYPE_PAGE_SIZE = 200  # tags listed on one page of a type's alphabetical list
+MOST_MENTIONED_PER_TYPE = 10  # shown for each type on the tags index
+
+
+def type_index_path(type_: str, number: int = 1) -> str:
+    """Page ``number`` of the alphabetical list of one type's tags: ``tags/<type>.md``,
+    then ``tags/<type>-2.md`` … (a tag's own slug is never ``index``, so
+    ``tags/<type>.md`` and the tag pages under ``tags/<type>/`` never meet)."""
+    return f"tags/{type_}.md" if number == 1 else f"tags/{type_}-{number}.md"
+
+
 def _index(
     refs: dict[_Key, EntityRef], names: dict[_Key, tuple[tuple[str, str], str]], counts: dict[_Key, int]
-) -> GeneratedFile:
+) -> Iterator[GeneratedFile]:
+    """The tags index (the most mentioned tags, overall and per type), then each
+    type's alphabetical list in pages of ``TYPE_PAGE_SIZE``: no page grows with
+    the number of tags but those lists' pagers (one link per 200 tags)."""
     parts = [front_matter("الوسوم"), "# الوسوم\n\n"]
     parts.append(
         "الدول والأماكن والشخصيات والمنظمات والموضوعات التي تذكرها الإحاطات، "
-        "مرتبة أبجديًا داخل كل نوع، ومع كل وسم عدد الإحاطات التي تذكره.\n\n"
+        "ومع كل وسم عدد الإحاطات التي تذكره. لكل نوع قائمة كاملة مرتبة أبجديًا.\n\n"
     )
 
-    def item(key: _Key) -> str:
+    def item(from_page: str, key: _Key) -> str:
         ref = refs[key]
-        return f"- [{escape_markdown(ref.name)}]({link(INDEX_PATH, tag_page_path(ref))}) ({counts[key]})\n"
+        return f"- [{escape_markdown(ref.name)}]({link(from_page, tag_page_path(ref))}) ({counts[key]})\n"
+
+    def most_mentioned(keys: Iterable[_Key]) -> list[_Key]:
+        return sorted(keys, key=lambda k: (-counts[k], names[k], _type_rank(k[0])))
 
     if refs:
         parts.append("## الأكثر ذكرًا\n\n")
-        top = sorted(refs, key=lambda k: (-counts[k], names[k], _type_rank(k[0])))
-        parts.extend(item(key) for key in top[:MOST_MENTIONED])
+        parts.extend(item(INDEX_PATH, key) for key in most_mentioned(refs)[:MOST_MENTIONED])
         parts.append("\n")
     else:
         parts.append("لا توجد وسوم بعد.\n\n")
     types = sorted({key[0] for key in refs}, key=lambda t: (_type_rank(t), t))
-    for type_ in types:
-        keys = sorted((k for k in refs if k[0] == type_), key=names.__getitem__)
-        parts.append(f"## {TYPE_PLURALS.get(type_, type_)} ({len(keys)})\n\n")
-        parts.extend(item(key) for key in keys)
-        parts.append("\n")
-    return GeneratedFile(INDEX_PATH, "".join(parts))
+    by_type = {type_: sorted((k for k in refs if k[0] == type_), key=names.__getitem__) for type_ in types}
+    for type_, keys in by_type.items():
+        plural = TYPE_PLURALS.get(type_, type_)
+        parts.append(f"## {plural} ({len(keys)})\n\n")
+        parts.extend(item(INDEX_PATH, key) for key in most_mentioned(keys)[:MOST_MENTIONED_PER_TYPE])
+        parts.append(f"\n[كل {plural}، مرتبة أبجديًا ←]({link(INDEX_PATH, type_index_path(type_))})\n\n")
+    yield GeneratedFile(INDEX_PATH, "".join(parts))
+
+    for type_, keys in by_type.items():
+        blocks = [keys[at : at + TYPE_PAGE_SIZE] for at in range(0, len(keys), TYPE_PAGE_SIZE)]
+        plural = TYPE_PLURALS.get(type_, type_)
+        for number, block in enumerate(blocks, start=1):
+            here = type_index_path(type_, number)
+            title = plural if number == 1 else f"{plural} (الصفحة {number})"
+            page = [front_matter(title), f"# {title}\n\n"]
+            page.append(f"كل {plural} التي تذكرها الإحاطات ({len(keys)})، مرتبة أبجديًا، ومع كل وسم عدد إحاطاته.\n\n")
+            pager = _alphabet_pager(here, type_, blocks, refs) if len(blocks) > 1 else ""
+            page.append(pager)
+            page.extend(item(here, key) for key in block)
+            page.append("\n" + pager + f"[→ الوسوم]({link(here, INDEX_PATH)})\n")
+            yield GeneratedFile(here, "".join(page))
+
+
+def _alphabet_pager(here: str, type_: str, blocks: list[list[_Key]], refs: dict[_Key, EntityRef]) -> str:
+    """Every page of a type's list, each named by its first and last tag."""
+    entries = []
+    for number, block in enumerate(blocks, start=1):
+        span = f"{escape_markdown(refs[block[0]].name)} – {escape_markdown(refs[block[-1]].name)}"
+        target = type_index_path(type_, number)
+        entries.append(f"**{span}**" if target == here else f"[{span}]({link(here, target)})")
+    return '<nav class="pager" markdown>' + " · ".join(entries) + "</nav>\n\n"

@@ -55,6 +55,7 @@ def test_sort_key_ignores_article_and_hamza() -> None:
         ("../../etc/passwd", "etc-passwd"),
         ("C:\\Windows\\system32", "c-windows-system32"),
         ("CON", "con-1"),
+        ("Index", "index-1"),  # <folder>/index.md is the folder's own page
         ("\u202eفلسطين\u202c", "فلسطين"),
         ("a\x00b", "a-b"),
         ("!!!", ""),

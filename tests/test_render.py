@@ -61,7 +61,7 @@ def test_long_lists_keep_every_item_and_older_pages_count_from_the_oldest() -> N
     big = _month(400)
     listing = {p: c for p, c in big.items() if p.startswith("archive/2023/") and p != "archive/2023/index.md"}
     # Each month of 28-31 briefings fits on its first page: no numbered pages.
-    assert all("-1.md" not in p for p in listing)
+    assert all("/1.md" not in p for p in listing)
 
 
 def _january(count: int) -> dict[str, str]:
@@ -84,8 +84,8 @@ def _january(count: int) -> dict[str, str]:
 
 def test_a_newer_briefing_never_changes_an_older_page() -> None:
     before, after = _january(120), _january(121)
-    assert sorted(before) == ["archive/2023/01-1.md", "archive/2023/01-2.md", "archive/2023/01.md"]
-    for path in ("archive/2023/01-1.md", "archive/2023/01-2.md"):
+    assert sorted(before) == ["archive/2023/01.md", "archive/2023/01/1.md", "archive/2023/01/2.md"]
+    for path in ("archive/2023/01/1.md", "archive/2023/01/2.md"):
         assert after[path] == before[path]
     assert after["archive/2023/01.md"] != before["archive/2023/01.md"]
     shown = "".join(after.values())
@@ -94,13 +94,13 @@ def test_a_newer_briefing_never_changes_an_older_page() -> None:
 
 def test_a_month_page_links_a_bounded_number_of_older_pages() -> None:
     pages = _january(50 * 25 + 1)  # 25 numbered pages
-    assert sum(p.startswith("archive/2023/01-") for p in pages) == 25
+    assert sum(p.startswith("archive/2023/01/") for p in pages) == 25
     pager = pages["archive/2023/01.md"].split('<nav class="pager" markdown>', 1)[1].split("</nav>", 1)[0]
-    assert "(01-25.md)" in pager and "(01-1.md)" in pager and "(01-10.md)" not in pager and "…" in pager
+    assert "(01/25.md)" in pager and "(01/1.md)" in pager and "(01/10.md)" not in pager and "…" in pager
     # Every numbered page is still reachable, one "older" link at a time.
     page, seen = "archive/2023/01.md", set()
     while "[إحاطات أقدم ←](" in pages[page]:
         target = pages[page].split("[إحاطات أقدم ←](", 1)[1].split(")", 1)[0]
-        page = posixpath.join("archive/2023", target)
+        page = posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
         seen.add(page)
     assert len(seen) == 25

@@ -36,10 +36,12 @@ def test_a_newer_item_never_changes_a_published_block(count: int, size: int, add
 
 
 def test_numbered_paths() -> None:
-    assert numbered_path("tags/country/قطر.md", 3) == "tags/country/قطر-3.md"
-    assert numbered_path("archive/index.md", 2) == "archive/page-2.md"
-    assert numbered_path("index.md", 4) == "page-4.md"
-    assert numbered_path("archive/2024/05.md", 1) == "archive/2024/05-1.md"
+    assert numbered_path("tags/country/قطر.md", 3) == "tags/country/قطر/3.md"
+    assert numbered_path("archive/index.md", 2) == "archive/2.md"
+    assert numbered_path("index.md", 4) == "4.md"
+    assert numbered_path("archive/2024/05.md", 1) == "archive/2024/05/1.md"
+    # A tag whose slug ends in a number never meets another tag's older page.
+    assert numbered_path("tags/topic/كوفيد.md", 19) != "tags/topic/كوفيد-19.md"
 
 
 def test_the_size_must_be_positive() -> None:

@@ -25,7 +25,15 @@ from builder.arabic import sort_key
 from builder.model import Article, EntityRef, GeneratedFile
 from builder.render import GENERATED_MARK
 from builder.tagger import link_first_mentions, tag_article
-from builder.tagpages import INDEX_PATH, cooccurrence, iter_tag_pages, render_tag_pages
+from builder.tagpages import (
+    INDEX_PATH,
+    MOST_MENTIONED_PER_TYPE,
+    TYPE_PAGE_SIZE,
+    cooccurrence,
+    iter_tag_pages,
+    render_tag_pages,
+    type_index_path,
+)
 from builder.taxonomy import Taxonomy, load_taxonomy
 
 HOSTILE_TITLE = "عنوان <b>عريض</b> [رابط](javascript:alert(1)) *نجمة* _x_ # 1. ~~شطب~~ | &amp; {: .x}"
@@ -59,6 +67,7 @@ def art(
     )
 
 
+UP = "../../../"  # from an older page (tags/<type>/<slug>/<n>.md) to the docs root
 QATAR, FRANCE, JORDAN, AFGHANISTAN = (ref("country", n) for n in ("قطر", "فرنسا", "الأردن", "أفغانستان"))
 BLINKEN, UN, DOHA = ref("person", "بلينكن"), ref("organization", "الأمم المتحدة"), ref("place", "الدوحة")
 
@@ -86,7 +95,8 @@ def files() -> dict[str, str]:
 
 
 def article_links(content: str) -> list[str]:
-    return [t for t in _LINK.findall(content) if "articles/" in t]
+    """The articles a page links to, as paths under docs/ (pages sit at different depths)."""
+    return [t[t.index("articles/") :] for t in _LINK.findall(content) if "articles/" in t]
 
 
 def test_paths_are_under_tags_and_every_file_is_marked_generated() -> None:
@@ -110,26 +120,26 @@ def test_drafts_are_left_out() -> None:
 
 def test_long_lists_keep_the_newest_50_on_the_tag_page_and_older_pages_numbered_from_the_oldest() -> None:
     pages = sorted(p for p in files() if p.startswith("tags/country/قطر"))
-    assert pages == ["tags/country/قطر-1.md", "tags/country/قطر-2.md", "tags/country/قطر.md"]
+    assert pages == ["tags/country/قطر.md", "tags/country/قطر/1.md", "tags/country/قطر/2.md"]
     counts = {p: len(article_links(files()[p])) for p in pages}
-    assert counts == {"tags/country/قطر.md": 50, "tags/country/قطر-1.md": 50, "tags/country/قطر-2.md": 50}
+    assert counts == {"tags/country/قطر.md": 50, "tags/country/قطر/1.md": 50, "tags/country/قطر/2.md": 50}
     # Page 1 holds the oldest 50 (the undated ones first), page 2 the next 50; the
     # tag page the newest 50, of which 30 are also on page 2.
     on = {p: set(article_links(files()[p])) for p in pages}
-    assert not on["tags/country/قطر-1.md"] & on["tags/country/قطر-2.md"]
-    assert len(on["tags/country/قطر.md"] & on["tags/country/قطر-2.md"]) == 30
+    assert not on["tags/country/قطر/1.md"] & on["tags/country/قطر/2.md"]
+    assert len(on["tags/country/قطر.md"] & on["tags/country/قطر/2.md"]) == 30
     assert len(set().union(*on.values())) == 120
     # Links: the tag page to its older pages; each older page to newer, newest and older ones.
-    assert "(قطر-2.md)" in files()["tags/country/قطر.md"] and "(قطر-1.md)" in files()["tags/country/قطر.md"]
-    assert "[→ إحاطات أحدث](قطر.md)" in files()["tags/country/قطر-2.md"]
-    assert "[إحاطات أقدم ←](قطر-1.md)" in files()["tags/country/قطر-2.md"]
-    assert "[→ إحاطات أحدث](قطر-2.md)" in files()["tags/country/قطر-1.md"]
-    assert "(قطر.md)" in files()["tags/country/قطر-1.md"]
-    assert "أقدم ←" not in files()["tags/country/قطر-1.md"]
+    assert "(قطر/2.md)" in files()["tags/country/قطر.md"] and "(قطر/1.md)" in files()["tags/country/قطر.md"]
+    assert f"[→ إحاطات أحدث]({UP}tags/country/قطر.md)" in files()["tags/country/قطر/2.md"]
+    assert "[إحاطات أقدم ←](1.md)" in files()["tags/country/قطر/2.md"]
+    assert "[→ إحاطات أحدث](2.md)" in files()["tags/country/قطر/1.md"]
+    assert f"({UP}tags/country/قطر.md)" in files()["tags/country/قطر/1.md"]
+    assert "أقدم ←" not in files()["tags/country/قطر/1.md"]
 
 
 def test_older_pages_have_an_arabic_title_and_date_span_but_no_count() -> None:
-    page = files()["tags/country/قطر-2.md"]
+    page = files()["tags/country/قطر/2.md"]
     assert "title: قطر (الصفحة 2)\n" in page and "# قطر (الصفحة 2)\n" in page
     assert "الصفحات مرقّمة من الأقدم" in page
     assert re.search(r"إحاطات من \d+ \S+ \d{4} إلى \d+ \S+ \d{4}", page)
@@ -147,12 +157,15 @@ def test_a_newer_briefing_leaves_every_older_page_byte_identical() -> None:
     after = _pages_after_adding([newer])
     assert set(after) == set(before)
     changed = {p for p in before if before[p] != after[p]}
-    # The tags the new briefing names (their own pages) and the tags index; nothing else.
+    # The tags the new briefing names (their own pages), the tags index and the
+    # lists of their types (their counts); nothing else.
     assert changed == {
         "tags/country/قطر.md",
         "tags/country/فرنسا.md",
         "tags/person/أنتوني-بلينكن.md",
         INDEX_PATH,
+        type_index_path("country"),
+        type_index_path("person"),
     }
     assert "إحاطة أحدث" in after["tags/country/قطر.md"]
 
@@ -163,29 +176,39 @@ def test_a_completed_block_adds_one_page_and_one_link_to_it() -> None:
     extra = [art(400 + i, QATAR, date=dt.date(2025, 1, 1) + dt.timedelta(days=i)) for i in range(31)]
     at_150 = _pages_after_adding(extra[:30])
     at_151 = _pages_after_adding(extra)
-    assert "tags/country/قطر-3.md" not in at_150
-    assert "tags/country/قطر-3.md" in at_151
-    assert at_150["tags/country/قطر-1.md"] == at_151["tags/country/قطر-1.md"] == files()["tags/country/قطر-1.md"]
-    assert at_150["tags/country/قطر-2.md"] == files()["tags/country/قطر-2.md"]
-    assert at_151["tags/country/قطر-2.md"] != at_150["tags/country/قطر-2.md"]
-    assert article_links(at_151["tags/country/قطر-2.md"]) == article_links(at_150["tags/country/قطر-2.md"])
-    assert "[→ إحاطات أحدث](قطر-3.md)" in at_151["tags/country/قطر-2.md"]
+    assert "tags/country/قطر/3.md" not in at_150
+    assert "tags/country/قطر/3.md" in at_151
+    assert at_150["tags/country/قطر/1.md"] == at_151["tags/country/قطر/1.md"] == files()["tags/country/قطر/1.md"]
+    assert at_150["tags/country/قطر/2.md"] == files()["tags/country/قطر/2.md"]
+    assert at_151["tags/country/قطر/2.md"] != at_150["tags/country/قطر/2.md"]
+    assert article_links(at_151["tags/country/قطر/2.md"]) == article_links(at_150["tags/country/قطر/2.md"])
+    assert "[→ إحاطات أحدث](3.md)" in at_151["tags/country/قطر/2.md"]
     # Page 3 holds exactly what the tag page showed at 150.
-    assert set(article_links(at_151["tags/country/قطر-3.md"])) == set(article_links(at_150["tags/country/قطر.md"]))
+    assert set(article_links(at_151["tags/country/قطر/3.md"])) == set(article_links(at_150["tags/country/قطر.md"]))
 
 
 def test_the_tag_page_links_a_bounded_number_of_older_pages() -> None:
     many = [art(i, QATAR, date=dt.date(2000, 1, 1) + dt.timedelta(days=i)) for i in range(50 * 25 + 1)]
     out = {f.path: f.content for f in render_tag_pages(many, taxonomy())}
-    assert sum(p.startswith("tags/country/قطر-") for p in out) == 25
+    assert sum(p.startswith("tags/country/قطر/") for p in out) == 25
     pager = out["tags/country/قطر.md"].split('<nav class="pager" markdown>', 1)[1].split("</nav>", 1)[0]
-    assert "(قطر-25.md)" in pager and "(قطر-1.md)" in pager and "(قطر-10.md)" not in pager and "…" in pager
+    assert "(قطر/25.md)" in pager and "(قطر/1.md)" in pager and "(قطر/10.md)" not in pager and "…" in pager
     # Every numbered page is reachable from the tag page through "older" links.
     page, seen = "tags/country/قطر.md", set()
     while match := re.search(r"\[إحاطات أقدم ←\]\(([^)]+)\)", out[page]):
-        page = posixpath.join("tags/country", match.group(1))
+        page = posixpath.normpath(posixpath.join(posixpath.dirname(page), match.group(1)))
         seen.add(page)
     assert len(seen) == 25
+
+
+def test_a_tag_named_with_a_number_never_takes_an_older_page_of_another() -> None:
+    """«كوفيد 19» (a free-form tag) beside «كوفيد» with 20 older pages: both
+    publish all their pages (older pages live in the tag's own folder)."""
+    covid, covid19 = EntityRef("topic", "كوفيد", "كوفيد"), EntityRef("topic", "كوفيد-19", "كوفيد 19")
+    many = [art(i, covid, date=dt.date(2000, 1, 1) + dt.timedelta(days=i)) for i in range(50 * 21)]
+    out = [f.path for f in render_tag_pages([*many, art(5000, covid19, date=dt.date(2024, 1, 1))], taxonomy())]
+    assert len(out) == len(set(out))
+    assert "tags/topic/كوفيد-19.md" in out and "tags/topic/كوفيد/19.md" in out
 
 
 def test_a_tag_page_shows_name_type_count_years_chart_and_related_tags() -> None:
@@ -201,7 +224,7 @@ def test_a_tag_page_shows_name_type_count_years_chart_and_related_tags() -> None
 
 
 def test_undated_articles_come_last_on_the_oldest_page() -> None:
-    oldest = files()["tags/country/قطر-1.md"]
+    oldest = files()["tags/country/قطر/1.md"]
     assert oldest.count("### بلا تاريخ") == 1
     assert oldest.index("### بلا تاريخ") > oldest.index("### 2019")
     assert "بلا تاريخ" not in files()["tags/country/قطر.md"]
@@ -211,16 +234,46 @@ def test_a_place_page_links_the_country_it_implies() -> None:
     assert "[قطر](../../tags/country/قطر.md)" in files()["tags/place/الدوحة.md"]
 
 
-def test_the_index_groups_by_type_in_arabic_order_with_counts() -> None:
+def test_the_index_shows_the_most_mentioned_by_type_and_links_each_type_list() -> None:
     index = files()[INDEX_PATH]
     assert "## الأكثر ذكرًا" in index
-    section = index.split("## الدول", 1)[1].split("##", 1)[0]
-    names = re.findall(r"^- \[([^\]]+)\]", section, flags=re.MULTILINE)
-    assert names == sorted(names, key=sort_key)
-    assert names.index("الأردن") < names.index("أفغانستان") < names.index("فرنسا") < names.index("قطر")
     assert "- [قطر](country/قطر.md) (120)" in index
     headings = re.findall(r"^## (\S+)", index, flags=re.MULTILINE)
     assert headings == ["الأكثر", "الشخصيات", "المنظمات", "الدول", "الأماكن"]
+    section = index.split("## الدول", 1)[1].split("##", 1)[0]
+    names = re.findall(r"^- \[([^\]]+)\]", section, flags=re.MULTILINE)
+    assert names[0] == "قطر"  # 120 briefings, then فرنسا (60)
+    assert names.index("قطر") < names.index("فرنسا") < names.index("الأردن")
+    assert "[كل الدول، مرتبة أبجديًا ←](country.md)" in section
+
+
+def test_a_type_list_is_in_arabic_order_with_counts() -> None:
+    page = files()[type_index_path("country")]
+    names = re.findall(r"^- \[([^\]]+)\]", page, flags=re.MULTILINE)
+    assert names == sorted(names, key=sort_key)
+    assert names.index("الأردن") < names.index("أفغانستان") < names.index("فرنسا") < names.index("قطر")
+    assert "- [قطر](country/قطر.md) (120)" in page
+    assert "pager" not in page, "one page: no pager"
+
+
+def test_the_index_and_type_lists_stay_bounded_as_tags_grow() -> None:
+    """Free-form front-matter tags are topics without limit: the index shows a
+    fixed number per type, and each type's list is paginated."""
+    topics = [EntityRef("topic", f"موضوع-{n:04d}", f"موضوع {n:04d}") for n in range(2 * TYPE_PAGE_SIZE + 1)]
+    many = [art(1000 + n, topic, date=dt.date(2024, 1, 1)) for n, topic in enumerate(topics)]
+    out = {f.path: f.content for f in render_tag_pages(many, taxonomy())}
+    index = out[INDEX_PATH].split("## الموضوعات", 1)[1]
+    assert len(re.findall(r"^- \[", index, flags=re.MULTILINE)) == MOST_MENTIONED_PER_TYPE
+    pages = [type_index_path("topic", n) for n in (1, 2, 3)]
+    assert [p for p in out if p.startswith("tags/topic") and "/" not in p[len("tags/") :]] == pages
+    listed = [re.findall(r"^- \[([^\]]+)\]", out[p], flags=re.MULTILINE) for p in pages]
+    assert [len(names) for names in listed] == [TYPE_PAGE_SIZE, TYPE_PAGE_SIZE, 1]
+    assert [name for names in listed for name in names] == [t.name for t in topics]
+    # Each page names every page by its first and last tag, itself in bold.
+    pager = out[pages[1]].split('<nav class="pager" markdown>', 1)[1].split("</nav>", 1)[0]
+    assert "[موضوع 0000 – موضوع 0199](topic.md)" in pager
+    assert "**موضوع 0200 – موضوع 0399**" in pager
+    assert "[موضوع 0400 – موضوع 0400](topic-3.md)" in pager
 
 
 def test_every_relative_link_reaches_a_page() -> None:

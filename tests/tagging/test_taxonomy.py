@@ -169,8 +169,3 @@ def test_names_are_unique_once_normalised() -> None:
 
 def test_loading_twice_gives_equal_taxonomies() -> None:
     assert load_taxonomy() == load_taxonomy()
-
-
-def test_no_tag_slug_looks_like_a_later_page_of_another() -> None:
-    """Tag pages paginate as <slug>-2.md, <slug>-3.md…: no slug may end that way."""
-    assert not [e.slug for e in default().entities if re.search(r"-\d+$", e.slug)]
