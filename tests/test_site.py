@@ -7,6 +7,7 @@ import hashlib
 import json
 import multiprocessing
 import re
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -166,6 +167,23 @@ def test_a_consumer_that_stops_early_leaves_no_index_process(monkeypatch: pytest
     next(pages)
     pages.close()
     assert multiprocessing.active_children() == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="temporary files without a name need Linux's /proc")
+def test_the_temporary_files_of_the_index_have_no_name_to_leave_behind(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A build killed halfway (at 100k articles the records alone are ~450 MB)
+    must leave nothing in the temporary folder: its files are never named."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    taxonomy = load_taxonomy()
+    collected = collect(REPO / "source", jobs=1, now=NOW, tagging=Tagging(taxonomy))
+    monkeypatch.setattr(pipeline, "PARALLEL_THRESHOLD", 1)
+    pages = render_site(collected.articles, taxonomy, search_records=collected.search_records, jobs=2)
+    assert next(pages).path.startswith("articles/"), "the index process is running"
+    assert list(tmp_path.iterdir()) == []
+    assert any(f.path.startswith("search/shards/") for f in pages), "and its output came back"
+    assert list(tmp_path.iterdir()) == []
 
 
 class _Recording:

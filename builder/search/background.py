@@ -18,14 +18,13 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
-import tempfile
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from builder.model import GeneratedFile
 from builder.search.index import SearchRecord, iter_index_files
-from builder.search.spool import Location, RecordSpool, read_record
+from builder.search.spool import Location, RecordSpool, read_record, shared_temporary_file
 
 
 class BackgroundIndex:
@@ -33,12 +32,14 @@ class BackgroundIndex:
     spawned process from the moment this is created; ``files()`` waits for it."""
 
     def __init__(self, keys: Sequence[str], records: RecordSpool, base_note: str) -> None:
-        # Named, for the child to open; removed in files() or cancel().
-        self._output_file = tempfile.NamedTemporaryFile(prefix="search-files-", delete=False)  # noqa: SIM115
+        # The child writes it through ``output_path``; closed (and, where it has a
+        # name, removed) in files() or cancel().
+        descriptor, output_path, self._output_name = shared_temporary_file("search-files-")
+        self._output_file = os.fdopen(descriptor, "w+b")
         locations = [records.location(key) for key in keys]
         context = multiprocessing.get_context("spawn")
         self._process = context.Process(
-            target=_build, args=(records.path, locations, base_note, self._output_file.name), daemon=True
+            target=_build, args=(records.path, locations, base_note, output_path), daemon=True
         )
         self._process.start()
 
@@ -68,7 +69,8 @@ class BackgroundIndex:
 
     def _close(self) -> None:
         self._output_file.close()
-        Path(self._output_file.name).unlink(missing_ok=True)
+        if self._output_name is not None:
+            Path(self._output_name).unlink(missing_ok=True)
 
 
 def _build(spool_path: str, locations: Sequence[Location], base_note: str, output_path: str) -> None:

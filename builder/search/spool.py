@@ -4,9 +4,11 @@ Every article's ``SearchRecord`` is computed while it is read, but the index is
 built only after every page is rendered. At 100k articles the records are
 about 450 MB, which held in memory would sit under the build's peak. A
 ``RecordSpool`` appends them to a temporary file as they come (``add``) and
-reads each back when asked; the file has a name, so that the process building
-the index (``background``) can read it too, and it is removed when the spool
-is closed or dropped.
+reads each back when asked. The process building the index (``background``)
+opens the same file (``path``). On Linux the file has no name at all, so
+nothing is left behind however the build ends (at 100k articles the records
+are about 450 MB); elsewhere it keeps a temporary name until the spool is
+closed or dropped.
 """
 
 from __future__ import annotations
@@ -22,9 +24,23 @@ from builder.search.index import SearchRecord
 Location = tuple[int, int, int]  # offset, size, length (the record's BM25 document length)
 
 
-def _remove(descriptor: int, path: str) -> None:
+def shared_temporary_file(prefix: str) -> tuple[int, str, str | None]:
+    """A new temporary file open for reading and writing: its descriptor, a path
+    by which another process of this user can open it while this one keeps it
+    open, and the name to remove when done (None: it has none). On Linux the
+    name is removed at once and ``/proc/<pid>/fd/<n>`` reopens the file."""
+    descriptor, name = tempfile.mkstemp(prefix=prefix)
+    reopen = f"/proc/{os.getpid()}/fd/{descriptor}"
+    if Path(reopen).exists():
+        Path(name).unlink()
+        return descriptor, reopen, None
+    return descriptor, name, name
+
+
+def _remove(descriptor: int, name: str | None) -> None:
     os.close(descriptor)
-    Path(path).unlink(missing_ok=True)
+    if name is not None:
+        Path(name).unlink(missing_ok=True)
 
 
 class RecordSpool(Mapping[str, SearchRecord]):
@@ -32,8 +48,8 @@ class RecordSpool(Mapping[str, SearchRecord]):
     file. Adding a key again replaces its record (the old bytes stay unused)."""
 
     def __init__(self, records: Iterable[tuple[str, SearchRecord]] = ()) -> None:
-        self._fd, self.path = tempfile.mkstemp(prefix="search-records-")
-        self._finalizer = weakref.finalize(self, _remove, self._fd, self.path)
+        self._fd, self.path, name = shared_temporary_file("search-records-")
+        self._finalizer = weakref.finalize(self, _remove, self._fd, name)
         self._owner: RecordSpool | None = None  # for a view: the spool whose file it reads
         self._where: dict[str, Location] = {}
         self._end = 0
@@ -56,7 +72,7 @@ class RecordSpool(Mapping[str, SearchRecord]):
             raise TypeError("a view of a spool is read-only")
         written = os.pwrite(self._fd, record.packed, self._end)
         if written != len(record.packed):
-            raise OSError(f"short write to {self.path}")
+            raise OSError("short write to the search records' temporary file")
         self._where[key] = (self._end, written, record.length)
         self._end += written
 
