@@ -10,8 +10,9 @@ The rule (documented in the README):
   characters can never reach a path;
 * at most 80 characters, cut at a ``-`` boundary when possible;
 * names that Windows reserves (``con``, ``nul``, ``com1``…) get a ``-1`` suffix,
-  and so does ``index``: ``<folder>/index.md`` would be the folder's own page
-  (``tags/country.md``, the list of countries, is published there).
+  and so does ``index``: ``<folder>/index.md`` is published at the folder's own
+  address, which is taken (``tags/country.md``, the list of countries, is
+  published at ``tags/country/``).
 
 An empty result is returned as ``""``; callers decide on a fallback.
 """

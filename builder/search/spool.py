@@ -6,9 +6,8 @@ about 450 MB, which held in memory would sit under the build's peak. A
 ``RecordSpool`` appends them to a temporary file as they come (``add``) and
 reads each back when asked. The process building the index (``background``)
 opens the same file (``path``). On Linux the file has no name at all, so
-nothing is left behind however the build ends (at 100k articles the records
-are about 450 MB); elsewhere it keeps a temporary name until the spool is
-closed or dropped.
+nothing is left behind however the build ends; elsewhere it keeps a temporary
+name until the spool is closed or dropped.
 """
 
 from __future__ import annotations
