@@ -33,6 +33,8 @@ from builder.taxonomy import TYPE_LABELS, TYPE_PLURALS, TYPES, Taxonomy
 INDEX_PATH = "tags/index.md"
 TOP_COOCCURRING = 10
 MOST_MENTIONED = 20
+MOST_MENTIONED_PER_TYPE = 10  # shown for each type on the tags index
+TYPE_PAGE_SIZE = 200  # tags listed on one page of a type's alphabetical list
 # A tag's first page is at tags/<type>/<slug>.md and its older pages one folder
 # deeper (tags/<type>/<slug>/<n>.md): the link to an article is the same from
 # every first page, and from every older page.
@@ -243,10 +245,6 @@ def _numbered_page(ref: EntityRef, path: str, number: int, pages: StablePages[in
         f"[كل الوسوم]({link(here, INDEX_PATH)})\n",
     ]
     return GeneratedFile(here, "".join(parts))
-
-
-TYPE_PAGE_SIZE = 200  # tags listed on one page of a type's alphabetical list
-MOST_MENTIONED_PER_TYPE = 10  # shown for each type on the tags index
 
 
 def type_index_path(type_: str, number: int = 1) -> str:
