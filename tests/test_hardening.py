@@ -190,6 +190,8 @@ def test_page_html_waits_for_its_template_on_disk_and_already_sanitized() -> Non
         assert mkdocs_hooks.on_page_content(html, page, None, None) == ""
         assert page.markdown == ""
         assert list(page.toc) == [], "the table of contents waits on disk too"
+        held = [value for value in vars(page).values() if isinstance(value, (str, bytes)) and value]
+        assert held == [], "no copy of the page's HTML stays in memory"
         context = {"page": page}
         assert mkdocs_hooks.on_page_context(context, page, None, None) is context
         assert page.content == mkdocs_hooks.sanitize(html)
