@@ -4,9 +4,10 @@ For each size: the builder stage alone (``python -m builder generate``) in
 articles/s and as a share of a full clean ``build``; MkDocs' part of that build
 side by side with plain MkDocs + Material on the same article Markdown; peak
 memory of the builder's whole process tree (PSS, sampled) and peak RSS of its
-largest process; ``build --dirty`` after changing nothing, editing
-one article and adding one (and how many files each rewrote); the size of
-``site/``, its largest page, and of the search index when there is one.
+largest process; ``build --dirty`` after changing nothing, editing one article,
+adding today's briefing and a back-dated one (and how many files each
+rewrote); the size of ``site/``, its largest page, and of the search index
+when there is one.
 
     python bench/run.py [--sizes 1000,10000] [--quick] [--results DIR] [--work DIR] [--profile]
 
@@ -87,7 +88,7 @@ class Result:
     mkdocs_vs_plain: float | None = None
     peak_rss_mb: float = 0.0
     peak_rss_by_step_mb: dict[str, float] = field(default_factory=dict)
-    # The builder forks (readers, the search index): what they hold together.
+    # The builder starts other processes (readers, the search index): what they hold together.
     peak_memory_mb: float = 0.0
     peak_memory_by_step_mb: dict[str, float] = field(default_factory=dict)
     rebuild_s: dict[str, float] = field(default_factory=dict)

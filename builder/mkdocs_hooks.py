@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import pickle
 import re
-import tempfile
 import zlib
 from typing import Any
 
@@ -21,6 +19,7 @@ import nh3
 from mkdocs.structure.toc import get_toc
 
 from builder.safety import is_local_url
+from builder.tempfiles import ByteSpool
 
 _TEXT = {
     "p",
@@ -139,37 +138,13 @@ def sanitize(html: str) -> str:
 _SPOOLED = "archive_spooled_at"
 
 
-class PageSpool:
-    """Byte strings appended to an anonymous temporary file (gone when closed,
-    or when the process ends however it ends), each read back by position."""
-
-    def __init__(self) -> None:
-        self._file = tempfile.TemporaryFile(prefix="mkdocs-pages-")  # noqa: SIM115 - lives across hooks
-        self._end = 0
-
-    def put(self, data: bytes) -> tuple[int, int]:
-        written = os.pwrite(self._file.fileno(), data, self._end)
-        if written != len(data):
-            raise OSError("short write to the page spool")
-        where = (self._end, written)
-        self._end += written
-        return where
-
-    def get(self, where: tuple[int, int]) -> bytes:
-        offset, size = where
-        return os.pread(self._file.fileno(), size, offset)
-
-    def close(self) -> None:
-        self._file.close()
+_spool: ByteSpool | None = None
 
 
-_spool: PageSpool | None = None
-
-
-def _page_spool() -> PageSpool:
+def _page_spool() -> ByteSpool:
     global _spool  # one per build: on_pre_build opens it, on_post_build closes it
     if _spool is None:
-        _spool = PageSpool()
+        _spool = ByteSpool("mkdocs-pages-")
     return _spool
 
 
@@ -186,7 +161,7 @@ def on_pre_build(config: Any) -> None:
 
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
     packed = zlib.compress(pickle.dumps((sanitize(html), page.toc), protocol=pickle.HIGHEST_PROTOCOL), 1)
-    setattr(page, _SPOOLED, _page_spool().put(packed))
+    setattr(page, _SPOOLED, _page_spool().append(packed))
     page.toc = get_toc([])
     page.markdown = ""  # not None: MkDocs reads None as "never read" (e.g. for the title)
     return ""
@@ -196,7 +171,7 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     where = getattr(page, _SPOOLED, None)
     if where is not None:
         # (our own anonymous file, written by this process in this build)
-        page.content, page.toc = pickle.loads(zlib.decompress(_page_spool().get(where)))  # noqa: S301
+        page.content, page.toc = pickle.loads(zlib.decompress(_page_spool().read(where)))  # noqa: S301
     return context
 
 

@@ -24,7 +24,8 @@ from pathlib import Path
 
 from builder.model import GeneratedFile
 from builder.search.index import SearchRecord, iter_index_files
-from builder.search.spool import Location, RecordSpool, read_record, shared_temporary_file
+from builder.search.spool import Location, RecordSpool, read_record
+from builder.tempfiles import shared_temporary_file
 
 
 class BackgroundIndex:

@@ -344,6 +344,7 @@ def iter_index_files(records: Iterable[SearchRecord], *, base_note: str = "") ->
                 postings.docs.append(doc_id)
                 postings.weights.append(weight)
                 buffer += places
+                # spelled()'s own first test, inline: the common case costs no call in this loop.
                 if spellings != postings.sole or postings.surfaces is not None:
                     postings.spelled(spellings, doc_id)
         if filter_text:
