@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 CACHE_FILE = "articles.pickle"
-FORMAT = 2
+FORMAT = 3  # 3: each entry carries pass one of entity discovery
 _PACKAGE = Path(__file__).resolve().parent
 _CODE_SUFFIXES = {".py", ".yml", ".yaml", ".json", ".txt"}
 # Libraries whose behaviour shapes an article (parsing, dates, Unicode data).

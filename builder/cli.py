@@ -20,6 +20,8 @@ from builder.model import Severity
 from builder.pipeline import Collected, Progress, prepare, report_for
 from builder.publish import PublishOptions, build_site
 from builder.report import DEFAULT_REPORT_PATH, format_rejections, write_report
+from builder.tagging.archive import Discovery
+from builder.tagging.listing import entity_json, entity_table
 from builder.writer import WriteProgress, write_files
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
@@ -138,6 +140,22 @@ def make_parser() -> argparse.ArgumentParser:
         "Unknown front-matter keys are errors here. Writes nothing.",
     )
     _add_common(check, writes_docs=False, builds_site=False)
+    entities = commands.add_parser(
+        "entities",
+        help="list the people, organisations and places discovered in the articles",
+        description="List the entities the archive discovered in the articles (beyond the taxonomy): "
+        "type, whether it is a tag, how many articles and mentions, variants, evidence and roles. "
+        "Edit them in the site taxonomy's 'discovered:' section (block, promote, rename, retype, merge).",
+    )
+    _add_common(entities, writes_docs=False, builds_site=False)
+    entities.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    entities.add_argument(
+        "--type", choices=("person", "organization", "place"), action="append", help="only this type (repeatable)"
+    )
+    entities.add_argument("--tagged", action="store_true", help="only the entities that are tags")
+    entities.add_argument(
+        "--min-articles", type=int, default=1, metavar="N", help="only entities named in at least N articles"
+    )
     ingest_cli.add_parser(commands)
     bundle.add_parser(commands)
     linkcheck.add_parser(commands)
@@ -188,7 +206,7 @@ def tty_write_progress() -> WriteProgress | None:
 
 
 def _cache_dir(args: argparse.Namespace) -> Path | None:
-    if args.command == "check" or args.no_cache:
+    if args.command in ("check", "entities") or args.no_cache:
         return None
     folder: Path = args.cache_dir or args.report.parent / "cache"
     return folder
@@ -207,6 +225,8 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         cache_dir=_cache_dir(args),
     )
     collected = prepared.collected
+    if args.command == "entities":
+        return _list_entities(args, prepared.discovery)
     _print_problems(out, collected, every_problem=checking)
     if checking:
         out.info(
@@ -239,6 +259,16 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
     out.info(summary)
     out.detail(f"report: {args.report}")
     return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def _list_entities(args: argparse.Namespace, discovery: Discovery) -> int:
+    chosen = [
+        e
+        for e in discovery.entities
+        if (not args.type or e.type in args.type) and (e.tagged or not args.tagged) and e.articles >= args.min_articles
+    ]
+    sys.stdout.write(entity_json(chosen) if args.json else entity_table(chosen))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

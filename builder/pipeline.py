@@ -38,6 +38,8 @@ from builder.search.background import BackgroundIndex
 from builder.search.index import SearchRecord, indexed_in_order, iter_search_files, search_record
 from builder.search.spool import RecordSpool
 from builder.tagger import link_first_mentions, tag_article
+from builder.tagging.archive import Discovery, apply_discovery, discover_entities
+from builder.tagging.discovery import Discovered, discover_in
 from builder.tagpages import INDEX_PATH as TAGS_INDEX
 from builder.tagpages import iter_tag_pages
 from builder.taxonomy import Taxonomy, load_taxonomy
@@ -65,6 +67,8 @@ class Collected:
     previews: frozenset[str] = frozenset()  # slugs of unpublished articles a preview build shows
     # What each article gives the search index, by source path (built with the article, cached with it).
     search_records: Mapping[str, SearchRecord] = field(default_factory=dict)
+    # Pass one of entity discovery, by source path (cached with the article).
+    discovered: Mapping[str, Discovered] = field(default_factory=dict)
 
 
 def discover(source_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]], list[Rejection]]:
@@ -114,6 +118,7 @@ class Loaded:
     problems: tuple[Problem, ...]
     search: SearchRecord | None = None
     identity: str = ""
+    discovered: Discovered | None = None  # pass one of entity discovery
 
 
 def identity(article: Article) -> str:
@@ -140,7 +145,8 @@ def load_article(
         problems += found
         if any(p.severity is Severity.ERROR for p in found):
             return Loaded(None, problems)
-        return Loaded(tagged, problems, search_record(tagged), identity(tagged))
+        discovered = discover_in(tagged.title, tagged.summary, tagged.body, tagging.taxonomy)
+        return Loaded(tagged, problems, search_record(tagged), identity(tagged), discovered)
     except SourceError as exc:
         return Loaded(None, (Problem(exc.path, exc.message, Severity.ERROR, exc.line),))
     except Exception as exc:  # a bug of ours must not cost the other articles their pages
@@ -214,14 +220,14 @@ def spool_record(records: RecordSpool, relative: str, result: Loaded) -> Loaded:
         records.discard(relative)  # a stale record of an earlier build
         return result
     records.add(relative, result.search)
-    return Loaded(result.article, result.problems, None, result.identity)
+    return Loaded(result.article, result.problems, None, result.identity, result.discovered)
 
 
 def unspool_record(records: RecordSpool, relative: str, result: Loaded) -> Loaded:
     """``result`` with its search record back from ``records`` (to be cached)."""
     if result.search is not None or relative not in records:
         return result
-    return Loaded(result.article, result.problems, records[relative], result.identity)
+    return Loaded(result.article, result.problems, records[relative], result.identity, result.discovered)
 
 
 def _rejection(problems: Sequence[Problem]) -> Rejection:
@@ -305,6 +311,7 @@ def collect(
     articles: list[Article] = []
     problems: list[Problem] = []
     identities: dict[str, str] = {}
+    discovered: dict[str, Discovered] = {}
     loaded = load_all(
         files,
         rules,
@@ -323,6 +330,8 @@ def collect(
             continue
         articles.append(article)
         identities[article.source_path] = result.identity
+        if result.discovered is not None:
+            discovered[article.source_path] = result.discovered
     articles, duplicates = _exact_duplicates(articles, identities)
     articles, conflicts = _slug_conflicts(articles)
     rejections.extend(conflicts)
@@ -356,6 +365,7 @@ def collect(
         problems=tuple(problems),
         # On disk until the index is built: held, they would sit under the build's peak.
         search_records=records.only(a.source_path for a in published),
+        discovered={a.source_path: discovered[a.source_path] for a in published if a.source_path in discovered},
     )
 
 
@@ -370,6 +380,7 @@ def render_site(
     search_records: Mapping[str, SearchRecord] | None = None,
     *,
     jobs: int = 1,
+    descriptions: Mapping[tuple[str, str], str] | None = None,
 ) -> Iterator[GeneratedFile]:
     """Every generated page, as plain data, one at a time (at 100k articles the
     pages together are gigabytes: the writer takes them as they come). Pure:
@@ -378,7 +389,7 @@ def render_site(
     background = _background_index(articles, search_records) if jobs > 1 else None
     finished = False
     try:
-        yield from _pages(articles, taxonomy, previews)
+        yield from _pages(articles, taxonomy, previews, descriptions or {})
         if background is not None:
             yield from background.files()
         else:
@@ -405,7 +416,12 @@ def _background_index(
     return BackgroundIndex(keys, records, SEARCH_NOTE)
 
 
-def _pages(articles: Sequence[Article], taxonomy: Taxonomy, previews: frozenset[str]) -> Iterator[GeneratedFile]:
+def _pages(
+    articles: Sequence[Article],
+    taxonomy: Taxonomy,
+    previews: frozenset[str],
+    descriptions: Mapping[tuple[str, str], str],
+) -> Iterator[GeneratedFile]:
     """Every page but the search index's files."""
     archive = build_archive(articles)
     around = neighbours(articles)
@@ -425,7 +441,7 @@ def _pages(articles: Sequence[Article], taxonomy: Taxonomy, previews: frozenset[
     chart = svg_timeline([a.date for a in articles if a.date])
     yield render_home(articles, archive, chart=chart, tags_index=TAGS_INDEX)
     yield from render_archive(archive)
-    yield from iter_tag_pages(articles, taxonomy)
+    yield from iter_tag_pages(articles, taxonomy, descriptions)
 
 
 def report_for(collected: Collected, file_stats: dict[str, int] | None = None) -> BuildReport:
@@ -449,12 +465,18 @@ class Prepared:
     site: SiteConfig
     taxonomy: Taxonomy
     collected: Collected
-    articles: tuple[Article, ...]  # published and tagged
+    articles: tuple[Article, ...]  # published and tagged (taxonomy and discovered entities)
     jobs: int = 1  # processes rendering may use
+    discovery: Discovery = Discovery(())
 
     def pages(self) -> Iterator[GeneratedFile]:
         return render_site(
-            self.articles, self.taxonomy, self.collected.previews, self.collected.search_records, jobs=self.jobs
+            self.articles,
+            self.taxonomy,
+            self.collected.previews,
+            self.collected.search_records,
+            jobs=self.jobs,
+            descriptions=self.discovery.descriptions(),
         )
 
     def publication_files(self, paths: Sequence[str], *, directory_urls: bool) -> dict[str, bytes]:
@@ -518,4 +540,8 @@ def prepare(
         cache.save()
     del cache
     release_freed_memory()
-    return Prepared(site, taxonomy, collected, collected.articles, jobs or default_jobs())
+    # Pass two of entity discovery: over the whole archive, every build (so a name an
+    # article teaches reaches older articles in a --dirty build too).
+    discovery = discover_entities(sorted(collected.discovered.items()), taxonomy, taxonomy.editorial)
+    articles = apply_discovery(collected.articles, discovery)
+    return Prepared(site, taxonomy, collected, articles, jobs or default_jobs(), discovery)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from builder.arabic import sort_key
 from builder.archive import StablePages, numbered_path, stable_pages
@@ -87,7 +87,9 @@ def render_tag_pages(articles: Sequence[Article], taxonomy: Taxonomy) -> list[Ge
     return list(iter_tag_pages(articles, taxonomy))
 
 
-def iter_tag_pages(articles: Sequence[Article], taxonomy: Taxonomy) -> Iterator[GeneratedFile]:
+def iter_tag_pages(
+    articles: Sequence[Article], taxonomy: Taxonomy, descriptions: Mapping[tuple[str, str], str] | None = None
+) -> Iterator[GeneratedFile]:
     """The files of :func:`render_tag_pages`, one at a time, in the same order:
     a large archive's tag pages (hundreds of megabytes at 100k briefings) can be
     written as they come instead of being held all at once."""
@@ -123,7 +125,7 @@ def iter_tag_pages(articles: Sequence[Article], taxonomy: Taxonomy) -> Iterator[
         counts = together[n]
         top = sorted(counts.items(), key=lambda kv: (-kv[1], names[key_of[kv[0]]], key_of[kv[0]]))[:TOP_COOCCURRING]
         related = [(refs[key_of[other]], count) for other, count in top]
-        yield from _tag_pages(refs[key], tagged[n], related, taxonomy, listing)
+        yield from _tag_pages(refs[key], tagged[n], related, taxonomy, listing, descriptions or {})
     yield from _index(refs, names, {key: len(tagged[number[key]]) for key in refs})
 
 
@@ -178,6 +180,7 @@ def _tag_pages(
     together: list[tuple[EntityRef, int]],
     taxonomy: Taxonomy,
     listing: _Listing,
+    descriptions: Mapping[tuple[str, str], str],
 ) -> list[GeneratedFile]:
     path = tag_page_path(ref)
     pages = stable_pages(oldest_first, PAGE_SIZE)
@@ -188,6 +191,8 @@ def _tag_pages(
     parts.append(f'<p class="tag-meta"><span class="tag-type">{type_label}</span> · {count_label(pages.total)}</p>\n\n')
     if entity is not None and entity.description:
         parts.append(escape_markdown(entity.description) + "\n\n")
+    elif (ref.type, ref.slug) in descriptions:  # a discovered entity: who or what it is, from the archive
+        parts.append(escape_markdown(descriptions[(ref.type, ref.slug)]) + "\n\n")
     if entity is not None and entity.implies is not None:
         country = taxonomy.get("country", entity.implies)
         if country is not None:

@@ -77,10 +77,26 @@ class Entity:
         return tuple(seen)
 
 
+DISCOVERED_TYPES = ("person", "organization", "place")
+
+
+@dataclass(frozen=True)
+class Editorial:
+    """The editor's decisions about discovered entities (the ``discovered:`` section of
+    a site taxonomy). Names may be written in any spelling: they are compared normalised."""
+
+    block: frozenset[str] = frozenset()  # never an entity
+    promote: frozenset[str] = frozenset()  # a tag even with little evidence
+    rename: tuple[tuple[str, str], ...] = ()  # (name, display name)
+    retype: tuple[tuple[str, str], ...] = ()  # (name, type)
+    merge: tuple[tuple[str, str], ...] = ()  # (variant, the name it joins)
+
+
 @dataclass(frozen=True)
 class Taxonomy:
     entities: tuple[Entity, ...]
     ignore: tuple[str, ...] = ()
+    editorial: Editorial = Editorial()
     # Memo for derived indexes (the tagger's matcher); not part of the value.
     cache: dict[str, Any] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
@@ -128,13 +144,45 @@ def keep_shadda(text: str) -> str:
 
 def load_taxonomy(extra: Path | None = None) -> Taxonomy:
     """The shipped taxonomy, extended or overridden by ``extra`` when given."""
-    raw, ignore = _read(DEFAULT_TAXONOMY)
+    raw, ignore, editorial = _read(DEFAULT_TAXONOMY)
     if extra is not None:
-        raw_extra, ignore_extra = _read(extra)
+        raw_extra, ignore_extra, editorial = _read(extra)
         replaced = {(t, e["name"]) for t, e, _ in raw_extra}
         raw = [item for item in raw if (item[0], item[1]["name"]) not in replaced] + raw_extra
         ignore = ignore + ignore_extra
-    return _build(raw, tuple(dict.fromkeys(ignore)))
+    taxonomy = _build(raw, tuple(dict.fromkeys(ignore)))
+    return Taxonomy(taxonomy.entities, taxonomy.ignore, editorial)
+
+
+def _editorial(path: Path, section: object) -> Editorial:
+    """The ``discovered:`` section; every mistake in it reported at once."""
+    if section is None:
+        return Editorial()
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: 'discovered' must be a mapping (block, promote, rename, retype, merge)")
+    errors = [f"unknown key {key!r}" for key in sorted(set(section) - {"block", "promote", "rename", "retype", "merge"})]
+    lists: dict[str, frozenset[str]] = {}
+    for key in ("block", "promote"):
+        value = section.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+            errors.append(f"{key!r} must be a list of names")
+            value = []
+        lists[key] = frozenset(x.strip() for x in value)
+    pairs: dict[str, tuple[tuple[str, str], ...]] = {}
+    for key in ("rename", "retype", "merge"):
+        value = section.get(key, {})
+        if not isinstance(value, dict) or not all(
+            isinstance(a, str) and isinstance(b, str) and a.strip() and b.strip() for a, b in value.items()
+        ):
+            errors.append(f"{key!r} must map names to names (name: new name)")
+            value = {}
+        pairs[key] = tuple(sorted((a.strip(), b.strip()) for a, b in value.items()))
+    for name, type_ in pairs["retype"]:
+        if type_ not in DISCOVERED_TYPES:
+            errors.append(f"retype {name!r}: {type_!r} is not one of {', '.join(DISCOVERED_TYPES)}")
+    if errors:
+        raise ConfigError(f"{path}: discovered: " + "; ".join(errors))
+    return Editorial(lists["block"], lists["promote"], pairs["rename"], pairs["retype"], pairs["merge"])
 
 
 # libyaml's safe loader when PyYAML has it: the taxonomy is read by every build.
@@ -142,7 +190,7 @@ _SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Raw = list[tuple[str, dict[str, Any], str]]  # (type, entry, "file: type entry N")
 
 
-def _read(path: Path) -> tuple[_Raw, list[str]]:
+def _read(path: Path) -> tuple[_Raw, list[str], Editorial]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -157,19 +205,23 @@ def _read(path: Path) -> tuple[_Raw, list[str]]:
         problem = getattr(exc, "problem", None) or "invalid YAML"
         raise ConfigError(f"{where}: the taxonomy is not valid YAML: {problem}") from None
     if data is None:
-        return [], []
+        return [], [], Editorial()
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: the taxonomy must be a mapping of type -> list of entries")
     raw: _Raw = []
     ignore: list[str] = []
+    editorial = Editorial()
     for key, entries in data.items():
+        if key == "discovered":
+            editorial = _editorial(path, entries)
+            continue
         if key == "ignore":
             if not isinstance(entries, list) or not all(isinstance(x, str) for x in entries):
                 raise ConfigError(f"{path}: 'ignore' must be a list of phrases")
             ignore.extend(x.strip() for x in entries if x.strip())
             continue
         if key not in _KEYS:
-            allowed = ", ".join([*TYPES, "ignore"])
+            allowed = ", ".join([*TYPES, "ignore", "discovered"])
             raise ConfigError(f"{path}: unknown section {key!r} (expected one of {allowed})")
         if entries is None:
             continue
@@ -178,7 +230,7 @@ def _read(path: Path) -> tuple[_Raw, list[str]]:
         for number, entry in enumerate(entries, 1):
             where = f"{path}: {key} entry {number}"
             raw.append((key, _check_entry(key, entry, where), where))
-    return raw, ignore
+    return raw, ignore, editorial
 
 
 def _check_entry(type_: str, entry: object, where: str) -> dict[str, Any]:

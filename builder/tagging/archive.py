@@ -1,0 +1,302 @@
+"""Pass two of entity discovery: the archive teaches itself.
+
+Every article's candidates (pass one, ``builder.tagging.discovery``) are pooled:
+- names the taxonomy already holds are left to it;
+- variants of one person become one entity: a name that is the beginning of
+  exactly one longer name joins it («محمد بن سلمان» → «محمد بن سلمان بن عبدالعزيز»),
+  and the entity is shown under its most complete common spelling;
+- a name seen with more than one type takes the type with the most evidence;
+- an entity becomes a tag when its evidence is strong enough (``TAG_RULE``);
+- then every article is tagged with the entities it mentions: its own candidates,
+  full names learned from other articles, and a surname alone when one person of
+  the archive has it.
+
+The editor's word in the site taxonomy (``discovered:``) is applied on top:
+block, promote, rename, retype, merge. The result depends only on the set of
+articles, so a ``--dirty`` build equals a clean one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from builder.arabic import normalize
+from builder.model import Article, EntityRef, Mentions
+from builder.slugs import slugify
+from builder.tagger import entity_order
+from builder.tagging.discovery import STRONG, Candidate, Discovered
+from builder.tagging.lexicon import PARTICLES, Lexicon, lexicon
+from builder.taxonomy import Editorial, Taxonomy
+
+# When a discovered entity becomes a tag (and so a tag page):
+# - two or more articles name it, with any evidence; or
+# - one article names it with strong evidence (a title or role, Arabic name structure,
+#   a head noun, a GeoNames place), and for a person with at least two name words.
+MIN_ARTICLES_WEAK = 2
+# A surname alone stands for a person only when that person's full name is in at least
+# this many articles, and no other person of the archive has the surname.
+MIN_ARTICLES_SURNAME = 2
+TYPES = ("person", "organization", "place")
+
+
+@dataclass(frozen=True)
+class DiscoveredEntity:
+    type: str
+    name: str
+    slug: str
+    key: str  # normalised name
+    articles: int  # how many articles mention it
+    mentions: int  # how many candidate mentions were found (surnames alone not counted)
+    variants: tuple[str, ...]  # spellings as written, most frequent first
+    evidence: tuple[tuple[str, int], ...]  # (kind, count), most frequent first
+    roles: tuple[str, ...]  # titles and roles before the name, most frequent first
+    tagged: bool  # strong enough to be a tag
+    why: str  # why it is (or is not) a tag
+
+    @property
+    def ref(self) -> EntityRef:
+        return EntityRef(self.type, self.slug, self.name)
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The result of pass two: the entities, and each article's discovered tags."""
+
+    entities: tuple[DiscoveredEntity, ...]
+    tags: dict[str, tuple[EntityRef, ...]] = field(default_factory=dict)  # source_path -> refs
+    forms: dict[str, dict[tuple[str, str], frozenset[str]]] = field(default_factory=dict)  # path -> ref key -> forms
+    # Articles where «عمان» is Amman, not Oman: (the ref to drop, the refs to add), by source path.
+    swaps: dict[str, tuple[EntityRef, tuple[EntityRef, ...]]] = field(default_factory=dict)
+
+    def by_key(self) -> dict[tuple[str, str], DiscoveredEntity]:
+        return {(e.type, e.slug): e for e in self.entities if e.tagged}
+
+    def descriptions(self) -> dict[tuple[str, str], str]:
+        """What a tag page says of each discovered entity that is a tag."""
+        return {key: describe(entity) for key, entity in self.by_key().items()}
+
+
+def describe(entity: DiscoveredEntity) -> str:
+    """Who or what it is, as the archive says it: the roles most often given, and the
+    other spellings (Arabic: the reader sees it on the tag page)."""
+    parts = []
+    if entity.roles:
+        parts.append("يرد في الأرشيف بصفة: " + "، ".join(entity.roles[:3]) + ".")
+    others = [v for v in entity.variants if v != entity.name][:5]
+    if others:
+        parts.append("يُكتب أيضًا: " + "، ".join(others) + ".")
+    parts.append("وسم اكتشفه الأرشيف من نصوص الإحاطات.")
+    return " ".join(parts)
+
+
+@dataclass
+class _Group:
+    type: str
+    key: str
+    keys: set[str] = field(default_factory=set)  # every normalised variant
+    written: Counter[str] = field(default_factory=Counter)
+    evidence: Counter[str] = field(default_factory=Counter)
+    roles: Counter[str] = field(default_factory=Counter)
+    articles: set[int] = field(default_factory=set)
+    promoted: bool = False
+    name: str = ""
+
+
+def _editorial_key(text: str) -> str:
+    return " ".join(normalize(text).split())
+
+
+def _strong_enough(group: _Group) -> tuple[bool, str]:
+    if group.promoted:
+        return True, "promoted by the editor"
+    strong = sum(n for kind, n in group.evidence.items() if kind in STRONG)
+    if len(group.articles) >= MIN_ARTICLES_WEAK:
+        return True, f"named in {len(group.articles)} articles"
+    if strong and (group.type != "person" or len(group.key.split()) >= 2):
+        kind = next(k for k, _ in group.evidence.most_common() if k in STRONG)
+        return True, f"strong evidence ({kind})"
+    return False, "one article, weak evidence"
+
+
+def _display(group: _Group) -> str:
+    """The most complete common spelling: the longest variant written at least half
+    as often as the most frequent one (ties: more frequent, then sorted)."""
+    top = max(group.written.values())
+    common = [w for w, n in group.written.items() if n * 2 >= top]
+    return sorted(common, key=lambda w: (-len(w.split()), -group.written[w], w))[0]
+
+
+def discover_entities(
+    found: Sequence[tuple[str, Discovered]],
+    taxonomy: Taxonomy,
+    editorial: Editorial = Editorial(),
+    lex: Lexicon | None = None,
+) -> Discovery:
+    """Pass two over ``found``: (source path, pass-one result) of every article, in
+    any order (the result does not depend on it)."""
+    lex = lex or lexicon()
+    found = sorted(found, key=lambda item: item[0])
+    blocked = {_editorial_key(n) for n in editorial.block}
+    merges = {_editorial_key(a): _editorial_key(b) for a, b in editorial.merge}
+    retypes = {_editorial_key(n): t for n, t in editorial.retype}
+
+    # 1. Pool the candidates by normalised name; each name gets one type (most evidence).
+    by_name: dict[str, Counter[str]] = defaultdict(Counter)
+    for _, discovered in found:
+        for c in discovered.candidates:
+            by_name[merges.get(c.key, c.key)][c.type] += 3 if c.evidence in STRONG else 1
+    type_of = {key: retypes.get(key) or max(TYPES, key=lambda t: (votes[t], -TYPES.index(t))) for key, votes in by_name.items()}
+
+    def known(key: str) -> bool:
+        return key in blocked or taxonomy.by_name(key) is not None
+
+    groups: dict[str, _Group] = {}
+    for number, (_, discovered) in enumerate(found):
+        for c in discovered.candidates:
+            key = merges.get(c.key, c.key)
+            if known(key):
+                continue
+            group = groups.setdefault(key, _Group(type_of[key], key))
+            group.keys.add(c.key)
+            group.written[c.text] += 1
+            group.evidence[c.evidence] += 1
+            if c.role:
+                group.roles[c.role] += 1
+            group.articles.add(number)
+            if c.alias and not known(c.alias) and not lex.is_noun(c.alias):
+                group.keys.add(c.alias)
+
+    # 2. A person's name that begins exactly one longer name of the archive joins it.
+    people = sorted((k for k, g in groups.items() if g.type == "person"), key=lambda k: (-len(k.split()), k))
+    joins: dict[str, str] = {}
+    for key in people:
+        words = key.split()
+        longer = [
+            k for k in people if k != key and len(k.split()) > len(words) and k.split()[: len(words)] == words
+        ]
+        roots = {joins.get(k, k) for k in longer}
+        if len(words) >= 2 and len(roots) == 1:
+            joins[key] = roots.pop()
+    for short, long in sorted(joins.items()):
+        target, source = groups[long], groups.pop(short)
+        target.keys |= source.keys
+        target.written += source.written
+        target.evidence += source.evidence
+        target.roles += source.roles
+        target.articles |= source.articles
+
+    promoted = {_editorial_key(n) for n in editorial.promote}
+    renames = {_editorial_key(a): b.strip() for a, b in editorial.rename}
+    for group in groups.values():
+        group.promoted = bool(group.keys & promoted)
+        group.name = _display(group)
+        for key in group.keys:
+            if key in renames:
+                group.name = renames[key]
+
+    # 3. Where each name leads: full names (every variant), and surnames alone.
+    lookup: dict[str, _Group] = {}
+    for key in sorted(groups):
+        for variant in sorted(groups[key].keys):
+            lookup.setdefault(variant, groups[key])
+    surnames: dict[str, list[_Group]] = defaultdict(list)
+    for key in sorted(groups):
+        group = groups[key]
+        words = group.key.split()
+        last = words[-1]
+        if group.type == "person" and len(words) >= 2 and words[-2] not in PARTICLES and last not in lex.given:
+            everyday = lex.is_noun(last) and (last not in lex.family or lex.zipf(last) >= 4.0)
+            if len(last) >= 3 and not everyday and lex.places.get(last, ("", 0))[1] < 100_000:
+                surnames[last].append(group)
+
+    # 4. Tag every article.
+    entities: dict[int, DiscoveredEntity] = {}
+    slugs: dict[tuple[str, str], int] = {}
+    for group in sorted(groups.values(), key=lambda g: (TYPES.index(g.type), g.key)):
+        tagged, why = _strong_enough(group)
+        slug = slugify(group.name)
+        if not slug or taxonomy.get(group.type, slug) is not None or (group.type, slug) in slugs:
+            tagged, why = False, "its name's address is already taken"
+        elif tagged:
+            slugs[(group.type, slug)] = id(group)
+        entities[id(group)] = DiscoveredEntity(
+            type=group.type,
+            name=group.name,
+            slug=slug,
+            key=group.key,
+            articles=len(group.articles),
+            mentions=sum(group.written.values()),
+            variants=tuple(w for w, _ in sorted(group.written.items(), key=lambda x: (-x[1], x[0]))),
+            evidence=tuple(sorted(group.evidence.items(), key=lambda x: (-x[1], x[0]))),
+            roles=tuple(r for r, _ in sorted(group.roles.items(), key=lambda x: (-x[1], x[0]))[:5]),
+            tagged=tagged,
+            why=why,
+        )
+
+    tags: dict[str, tuple[EntityRef, ...]] = {}
+    forms: dict[str, dict[tuple[str, str], frozenset[str]]] = {}
+    for path, discovered in found:
+        mine: dict[int, set[str]] = defaultdict(set)
+        for c in discovered.candidates:
+            group = lookup.get(merges.get(c.key, c.key))
+            if group is not None:
+                mine[id(group)].add(c.key)
+                if c.alias:
+                    mine[id(group)].add(c.alias)
+        for run in discovered.runs:
+            words = run.split()
+            for size in range(min(4, len(words)), 0, -1):
+                for start in range(len(words) - size + 1):
+                    piece = " ".join(words[start : start + size])
+                    group = lookup.get(piece)
+                    if group is not None and (size > 1 or entities[id(group)].articles >= MIN_ARTICLES_WEAK):
+                        mine[id(group)].add(piece)
+                    elif size == 1 and piece in surnames and len(surnames[piece]) == 1:
+                        owner = surnames[piece][0]
+                        if id(owner) in mine or len(owner.articles) >= MIN_ARTICLES_SURNAME:
+                            mine[id(owner)].add(piece)
+        refs = [entities[g].ref for g in mine if entities[g].tagged]
+        if refs:
+            tags[path] = tuple(sorted(refs, key=entity_order))
+            forms[path] = {(entities[g].type, entities[g].slug): frozenset(v) for g, v in mine.items() if entities[g].tagged}
+    ordered = tuple(sorted(entities.values(), key=lambda e: (TYPES.index(e.type), -e.articles, e.name)))
+    return Discovery(ordered, tags, forms, _amman_swaps(found, taxonomy))
+
+
+def _amman_swaps(
+    found: Sequence[tuple[str, Discovered]], taxonomy: Taxonomy
+) -> dict[str, tuple[EntityRef, tuple[EntityRef, ...]]]:
+    """«عمان» without its shadda is read as Oman; in a Jordanian context (الأردن, no
+    سلطنة or مسقط) it is the city of Amman."""
+    oman, amman = taxonomy.by_name("عمان"), taxonomy.by_name("عمّان")
+    if oman is None or amman is None or oman.type != "country" or amman.type != "place":
+        return {}
+    jordan = taxonomy.get("country", amman.implies) if amman.implies else None
+    adds = tuple(e.ref for e in (amman, jordan) if e is not None)
+    return {path: (oman.ref, adds) for path, discovered in found if discovered.amman}
+
+
+def apply_discovery(articles: Sequence[Article], discovery: Discovery) -> tuple[Article, ...]:
+    """The articles with their discovered tags added after the taxonomy's."""
+    result = []
+    for article in articles:
+        extra = discovery.tags.get(article.source_path, ())
+        current = article.entities
+        swap = discovery.swaps.get(article.source_path)
+        mentions = article.mentions
+        if swap is not None and swap[0] in current:
+            current = tuple(e for e in current if e != swap[0])
+            extra = (*extra, *swap[1])
+            kept = [m for m in mentions if (m.type, m.slug) != (swap[0].type, swap[0].slug)]
+            refs = {(r.type, r.slug): r for r in mentions.refs}
+            mentions = Mentions.of((refs[(m.type, m.slug)], m.start, m.end) for m in kept)
+        have = {(e.type, e.slug) for e in current}
+        extra = tuple(dict.fromkeys(ref for ref in extra if (ref.type, ref.slug) not in have))
+        if extra or current is not article.entities:
+            entities = tuple(sorted((*current, *extra), key=entity_order))
+            article = dataclasses.replace(article, entities=entities, mentions=mentions)
+        result.append(article)
+    return tuple(result)

@@ -1,0 +1,495 @@
+"""Pass one of entity discovery: the candidate names of one article, with their evidence.
+
+Pure and per article, so it runs in the reading workers and is cached with the
+article. Nothing here decides what becomes a tag: ``builder.tagging.archive``
+does that over the whole archive (pass two).
+
+What counts as evidence (``Candidate.evidence``):
+- ``title``: a title or honorific right before the name (الرئيس، الشيخ، الدكتور);
+- ``role``: a role phrase before it (وزير الخارجية الأمريكي، المتحدث باسم الوزارة);
+- ``particle``: Arabic name structure (بن، آل، أبو، عبد) joining name words;
+- ``given``: a given name (Wikidata) followed by more name words;
+- ``head``: an organisation's or place's head noun with its complement (وزارة…، جامعة…، مطار…);
+- ``gazetteer``: a GeoNames city name, where the context allows a place.
+
+A token may carry the proclitics و ف ب ل ك (and لل for ال); names are stored
+without them, in the project's normalised form, and as written.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from builder.arabic import normalize
+from builder.tagger import Token, find_matches, tokenize
+from builder.tagging.lexicon import (
+    COMMON_NOUN_ZIPF,
+    JORDAN_CUES,
+    LOCATIVES,
+    NAME_ADJECTIVES,
+    OMAN_CUES,
+    ORG_HEADS,
+    ORG_HEADS_STRONG,
+    PARTICLES,
+    PLACE_HEADS,
+    PLACE_HEADS_ADMIN,
+    ROLE_HEADS,
+    STOP,
+    TITLES,
+    Lexicon,
+    lexicon,
+)
+from builder.taxonomy import Taxonomy
+
+VERB_ZIPF = 3.8
+STRONG = frozenset({"title", "role", "particle", "given", "foreign", "head", "gazetteer"})
+MAX_NAME_WORDS = 6
+SPORTS_CUES = frozenset(
+    normalize(w)
+    for w in "مباراة المباراة الدوري هدف هدفا الهدف لاعب اللاعب المدرب فريق الفريق بطولة البطولة كأس نادي النادي الملعب التعادل"
+    .split()
+)
+# Heads whose one-word complement is also the body's own name (تنظيم القاعدة → القاعدة).
+ALIAS_HEADS = frozenset(normalize(w) for w in "تنظيم حركة جماعة حزب جبهة نادي شركة وكالة مجموعة قناة صحيفة".split())
+# Particles that take the next word into the name, and first halves of «… الدين» names.
+KUNYA = frozenset({"عبد", "ابو", "ابي", "ابا", "ام", "بن", "بنت", "ابن", "ال"})
+COMPOUND_FIRSTS = frozenset(
+    {"نور", "عز", "صلاح", "علاء", "خير", "بدر", "شمس", "جمال", "محيي", "سيف", "تقي", "نصر", "عماد", "بهاء", "شرف", "زين", "فخر", "سعد", "ضياء", "كمال", "حسام", "محي", "ناصر", "قطب", "شهاب", "جلال", "نجم"}
+)
+MAX_ROLE_WORDS = 6
+_CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    type: str  # person | organization | place
+    key: str  # normalised words, no proclitics, no titles
+    text: str  # as written, no proclitics, no titles
+    evidence: str
+    role: str = ""  # a person's title or role phrase, as written
+    alias: str = ""  # a shorter name of the same entity in this article (حماس for حركة حماس), normalised
+
+
+@dataclass(frozen=True, slots=True)
+class Discovered:
+    """What pass two needs of one article: its candidates, and the runs of name-like
+    words it contains (to find names learned from other articles)."""
+
+    candidates: tuple[Candidate, ...] = ()
+    runs: tuple[str, ...] = ()  # normalised, words joined by spaces
+    amman: bool = False  # «عمان» here is Amman (a Jordanian context), not Oman
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    token: Token
+    bare: str  # normalised, proclitics removed (لل → ال)
+    cut: int  # characters of proclitics removed from the written word
+
+
+def _bare(norm: str, lex: Lexicon) -> tuple[str, int]:
+    # wordfreq lists many words with their proclitics (وقال، بصفة، والصناعة): a form is kept
+    # whole only when it is a name, an everyday noun or a title, else a proclitic is removed.
+    if (
+        norm[:1] in "وف"
+        and len(norm) > 3
+        and lex.zipf(norm[1:]) >= 3.5
+        and lex.given_people.get(norm, 0) < 50
+        and not lex.is_noun(norm)
+    ):
+        return norm[1:], 1  # «وأكد» is و + أكد, not a name «واكد»
+    if lex.is_person_name(norm) or lex.is_noun(norm) or norm in TITLES or norm in PARTICLES or norm in ROLE_HEADS:
+        return norm, 0
+    if norm.startswith("لل") and len(norm) > 4:
+        if norm[1:] in lex.places or lex.is_person_name(norm[1:]):
+            return norm[1:], 1  # «للندن» is ل + «لندن»
+        return "ال" + norm[2:], 1
+    if norm in lex.places:
+        return norm, 0  # «فيينا» is Vienna, not ف + «يينا»
+    for clitic in _CLITICS:
+        rest = norm[len(clitic) :]
+        if norm.startswith(clitic) and len(rest) >= 3 and (rest in lex.words or lex.is_person_name(rest) or rest.startswith("ال")):
+            return rest, len(clitic)
+    return norm, 0
+
+
+def _written(text: str, words: list[_Word], start: int, end: int) -> str:
+    """The words start..end-1 as written, without the first word's proclitics."""
+    first = words[start]
+    written = text[first.token.start + first.cut : words[end - 1].token.end]
+    if first.cut and first.bare.startswith("ال") and not written.startswith("ال"):
+        written = "ا" + written  # «للجنة» is ل + «اللجنة»: what is left, «لجنة», takes its «ا» back
+    return " ".join(written.translate(_QUOTES).split())
+
+
+_QUOTES = str.maketrans({q: " " for q in "\"«»“”'"})
+
+
+def _key(text: str) -> str:
+    return " ".join(normalize(text).split())
+
+
+class _Article:
+    """One article's words and the spans already claimed by a name."""
+
+    def __init__(self, text: str, lex: Lexicon, exclude: frozenset[str]) -> None:
+        self.exclude = exclude
+        self.text = text
+        self.lex = lex
+        self.words = [_Word(t, *_bare(t.norm, lex)) for t in tokenize(text)]
+        self.claimed = [False] * len(self.words)
+        self.found: list[Candidate] = []
+
+    def joined(self, index: int) -> bool:
+        return 0 <= index < len(self.words) and self.words[index].token.joined
+
+    def claim(self, start: int, end: int) -> None:
+        for k in range(start, end):
+            self.claimed[k] = True
+
+    def free(self, start: int, end: int) -> bool:
+        return not any(self.claimed[start:end])
+
+    # -- word classes --------------------------------------------------------------------
+
+    def is_name_word(self, k: int, *, first: bool = False) -> bool:
+        """May word k be part of a person's name?"""
+        w = self.words[k]
+        bare, lex = w.bare, self.lex
+        if not first and w.cut:  # only the first word of a name carries proclitics
+            return False
+        if bare in TITLES or bare in ROLE_HEADS or bare in ORG_HEADS or bare in PLACE_HEADS or len(bare) < 3:
+            return False
+        if bare in PARTICLES or bare in STOP:
+            return False
+        if bare in ("علي", "الي", "لدي", "حتي", "متي") and self.text[w.token.end - 1] == "ى":
+            return False  # normalised, «على» and «إلى» read as the names «علي» and «إلي»
+        if first and bare.startswith("ال") and bare not in lex.given:
+            return False  # names do not start with «ال» (الحبيب is listed as a given name)
+        if k + 1 < len(self.words) and bare in COMPOUND_FIRSTS and self.words[k + 1].bare == "الدين":
+            return True  # نور الدين، عز الدين
+        after = self.words[k + 1].bare if k + 1 < len(self.words) and self.joined(k + 1) else ""
+        if bare in self.exclude and not (bare in lex.given and after in KUNYA):
+            return False  # «تركي» is Turkish, but «تركي آل الشيخ» a name
+        if not ("\u0621" <= bare[0] <= "\u064a") or lex.is_suffixed(bare):
+            return False
+        if first and w.cut and not lex.is_person_name(bare) and lex.is_known(bare):
+            return False  # «وصرح»: a known word after و/ف is the sentence, not a name
+        people = lex.given_people.get(bare, 0)
+        if self.verb_like(bare):
+            if people < 20 and bare not in lex.family:
+                return False  # a frequent word that looks like a verb (يسجل، أكد، أعرب)
+        if lex.is_person_name(bare):
+            return not (lex.is_noun(bare) and lex.zipf(bare) >= COMMON_NOUN_ZIPF + 0.8) or people >= 300
+        if lex.is_noun(bare) or lex.is_function(bare) or lex.is_inflected(bare):
+            return False
+        return not bare.isdigit() and bare.isalpha()
+
+    def verb_like(self, bare: str) -> bool:
+        lex = self.lex
+        return lex.zipf(bare) >= VERB_ZIPF and bare[0] in "يتنا" and (len(bare) <= 4 or lex.zipf(bare) >= 4.5)
+
+    def is_definite(self, k: int) -> bool:
+        bare = self.words[k].bare
+        return bare.startswith("ال") and len(bare) > 3
+
+    # -- people ----------------------------------------------------------------------------
+
+    def name_end(self, start: int) -> int:
+        """The end of a person's name starting at ``start`` (start itself if none)."""
+        words = self.words
+        end = start
+        while end < len(words) and end - start < MAX_NAME_WORDS and (end == start or self.joined(end)):
+            w = words[end]
+            if w.cut and end > start:
+                break
+            bare = w.bare
+            if end > start and bare == "الدين" and words[end - 1].bare in COMPOUND_FIRSTS:
+                end += 1  # نور الدين، عز الدين
+                continue
+            if bare in KUNYA and end + 1 < len(words) and self.joined(end + 1) and not words[end + 1].cut:
+                # عبد الرحمن، أبو الغيط، آل الشيخ، بن سلمان: the particle takes the next word, whatever it is.
+                if end == start and bare in ("بن", "بنت", "ال"):
+                    break
+                if words[end + 1].bare in STOP or len(words[end + 1].bare) < 2:
+                    break
+                end += 2
+                if words[end - 1].bare in KUNYA and end < len(words) and self.joined(end) and not words[end].cut:
+                    end += 1  # بن عبد العزيز: the second particle takes its word too
+                continue
+            if end > start and bare == "الدين" and words[end - 1].bare in COMPOUND_FIRSTS:
+                end += 1  # نور الدين، عز الدين
+                continue
+            if not self.is_name_word(end, first=end == start):
+                break
+            end += 1
+        return end
+
+    def role_before(self, start: int) -> tuple[str, int] | None:
+        """(evidence, first word) of a title or role phrase ending right before ``start``:
+        a title, maybe with an adjective (الرئيس الأمريكي), or a role head with its
+        complement of definite words (وزير الخارجية الأمريكي، المتحدث باسم الوزارة)."""
+        if start == 0 or not self.joined(start):
+            return None
+        for back in range(1, MAX_ROLE_WORDS + 1):
+            k = start - back
+            if k < 0 or (back > 1 and not self.joined(k + 1)):
+                return None
+            w = self.words[k]
+            if w.bare in TITLES and (back <= 2 or w.bare in ROLE_HEADS):
+                return "title", k
+            if w.bare in ROLE_HEADS:
+                return "role", k
+            if back > 1 and w.bare in TITLES:
+                return "title", k
+            # What may stand between a role head and the name: its definite complement.
+            if w.bare in STOP or w.bare.isdigit() or not (self.is_definite(k) or w.bare == "باسم"):
+                return None
+            if w.cut and not w.token.norm.startswith(("لل", "ال")) and not (w.cut == 1 and w.token.norm[0] in "لو"):
+                return None
+        return None
+
+    def people(self) -> None:
+        lex = self.lex
+        k = 0
+        while k < len(self.words):
+            if self.claimed[k]:
+                k += 1
+                continue
+            end = self.name_end(k)
+            if end == k:
+                k += 1
+                continue
+            role = self.role_before(k)
+            bares = [w.bare for w in self.words[k:end]]
+            evidence = ""
+            if role is not None:
+                evidence = role[0]
+            elif any(b in PARTICLES for b in bares[1:]) or bares[0] in KUNYA:
+                evidence = "particle"
+            elif len(bares) >= 2 and lex.starts_a_name(bares[0]):
+                evidence = "given"  # «محمد الداهش»، «دونالد ترامب»: a given name and more name words
+            elif len(bares) >= 2 and not any(lex.is_known(b) for b in bares):
+                evidence = "unknown"  # «ساديو ماني»: words no list knows, side by side
+            elif (
+                len(bares) >= 2
+                and not bares[0].startswith("ال")
+                and all(lex.is_person_name(b) or not lex.is_known(b) for b in bares)
+                and any(lex.starts_a_name(b) or b in lex.family for b in bares)
+            ) or (
+                len(bares) >= 2
+                and 0 < lex.zipf(bares[0]) < 4.0
+                and bares[0][0] not in "يتناس"
+                and not bares[0].endswith(("ت", "وا"))
+                and not any(lex.is_known(b) or len(b) < 4 for b in bares[1:])
+            ):
+                evidence = "foreign"  # «كيفن غاميرو»، «خافيير سولانا»: names and words no list knows
+            if not evidence or (len(bares) == 1 and evidence not in ("title", "role")):
+                k = end if evidence else k + 1
+                continue
+            if len(bares) == 1 and (lex.zipf(bares[0]) >= 4.6 or bares[0] in lex.places or bares[0].startswith("ال")):
+                k = end
+                continue
+            role_text = _written(self.text, self.words, role[1], k) if role is not None else ""
+            text = _written(self.text, self.words, k, end)
+            self.found.append(Candidate("person", _key(text), text, evidence, role_text))
+            self.claim(k, end)
+            k = end
+
+    # -- organisations and places ----------------------------------------------------------------
+
+    def complement_end(self, start: int, *, definite_head: bool) -> tuple[int, bool]:
+        """The end of a head noun's complement (idafa chain, then adjectives), and
+        whether it holds a proper name (a word no everyday list knows)."""
+        lex = self.lex
+        end, proper = start, False
+        state = "adjective" if definite_head else "chain"
+        while end < len(self.words) and end - start < MAX_NAME_WORDS and self.joined(end):
+            w = self.words[end]
+            bare = w.bare
+            if lex.is_function(bare) or bare in STOP or bare.isdigit() or (bare in TITLES and state != "chain"):
+                break
+            nisba = bare.startswith("ال") and (bare.endswith("ي") or bare.endswith("يه"))
+            if lex.is_suffixed(bare) or (w.cut and not w.token.norm.startswith("لل") and state == "chain"):
+                break
+            if state == "chain":
+                if self.is_definite(end) or not lex.is_known(bare) or lex.is_person_name(bare):
+                    proper = proper or not lex.is_noun(bare)
+                    state = "adjective" if self.is_definite(end) or not lex.is_noun(bare) else "chain"
+                    end += 1
+                    continue
+                if lex.is_noun(bare):  # an indefinite noun: the chain goes on
+                    end += 1
+                    continue
+                if bare[0] >= "\u0621" and not lex.is_inflected(bare) and not self.verb_like(bare):
+                    proper, state = True, "adjective"  # a name the word lists know (رويترز، مدريد)
+                    end += 1
+                    continue
+                break
+            # adjective state: nisba and name adjectives; «لـ» + definite starts a new chain
+            if w.token.norm.startswith("لل") or (w.cut == 1 and w.token.norm.startswith("ل") and self.is_definite(end)):
+                state = "chain" if not self.is_definite(end) else "adjective"
+                end += 1
+                continue
+            if w.cut:
+                break
+            if self.words[end - 1].bare in TITLES and self.is_name_word(end):
+                end += 1  # جامعة الملك سعود، مستشفى الأمير سلطان
+                continue
+            if nisba or bare in NAME_ADJECTIVES:
+                end += 1
+                continue
+            break
+        # A chain that never reached a definite word or a name is no name («مجموعة كبيرة»).
+        while end > start and not (self.is_definite(end - 1) or not self.lex.is_noun(self.words[end - 1].bare)):
+            end -= 1
+        return end, proper
+
+    def bodies(self) -> None:
+        """Organisations and places introduced by their head noun."""
+        for k, w in enumerate(self.words):
+            if self.claimed[k]:
+                continue
+            bare = w.bare
+            definite = bare.startswith("ال") and len(bare) > 4
+            head = bare[2:] if definite else bare
+            if head not in ORG_HEADS and head not in PLACE_HEADS:
+                continue
+            if w.cut and not w.token.norm.startswith("لل") and self.lex.is_person_name(head):
+                continue
+            end, proper = self.complement_end(k + 1, definite_head=definite)
+            if end == k + 1 or not self.free(k, end):
+                continue
+            if definite and not any(
+                self.words[j].bare in NAME_ADJECTIVES or self.words[j].bare.endswith(("ي", "يه"))
+                for j in range(k + 1, end)
+            ):
+                continue  # «الوزارة» and «المجلس» alone are no names
+            if head in PLACE_HEADS and not all(x.bare.isalpha() and "\u0621" <= x.bare[0] <= "\u064a" for x in self.words[k:end]):
+                continue
+            if head in ORG_HEADS:
+                if head not in ORG_HEADS_STRONG and not proper:
+                    continue
+                alias = ""
+                if end == k + 2 and (proper or head in ALIAS_HEADS):
+                    alias = _key(_written(self.text, self.words, k + 1, end))  # «حركة حماس» is also «حماس»
+                text = _written(self.text, self.words, k, end)
+                self.found.append(Candidate("organization", _key(text), text, "head", alias=alias))
+            else:
+                start = k + 1 if head in PLACE_HEADS_ADMIN else k
+                text = _written(self.text, self.words, start, end)
+                self.found.append(Candidate("place", _key(text), text, "head"))
+            self.claim(k, end)
+
+    def gazetteer(self) -> None:
+        lex = self.lex
+        # In a sports story a city with no «في/من/إلى» before it is usually its club (ليفربول، برشلونة).
+        sports = sum(w.bare in SPORTS_CUES for w in self.words) >= 3
+        for k, w in enumerate(self.words):
+            if self.claimed[k]:
+                continue
+            for size in (3, 2, 1):
+                end = k + size
+                if end > len(self.words) or not all(self.joined(j) for j in range(k + 1, end)):
+                    continue
+                if any(self.words[j].cut for j in range(k + 1, end)) or not self.free(k, end):
+                    continue
+                key = " ".join(x.bare for x in self.words[k:end])
+                if key not in lex.places:
+                    continue
+                if size == 1 and not self.single_place(k, key, sports):
+                    continue
+                text = _written(self.text, self.words, k, end)
+                locative = w.cut > 0 or (k > 0 and self.words[k - 1].bare in LOCATIVES | PLACE_HEADS)
+                club = sports and not locative and lex.places[key][0] != "" and not lex.is_noun(key)
+                self.found.append(Candidate("organization" if club else "place", _key(text), text, "gazetteer"))
+                self.claim(k, end)
+                break
+
+    def single_place(self, k: int, key: str, sports: bool = False) -> bool:
+        """May the one word ``key`` at k be the GeoNames place? Everyday words need a
+        large city and a locative context; unknown words a city or a locative."""
+        lex, w = self.lex, self.words[k]
+        population = lex.places[key][1]
+        locative = (w.cut > 0 and w.token.norm[0] in "بل") or (k > 0 and self.words[k - 1].bare in LOCATIVES)
+        if len(key) < 4 or key in STOP or lex.is_person_name(key):
+            return population >= 1_000_000 and locative
+        if lex.is_suffixed(key):
+            return False
+        zipf = lex.zipf(key)
+        if sports and not locative and population >= 100_000 and not lex.is_noun(key):
+            return True  # a club named after its city
+            return (zipf < 4.0 and population >= 1_000_000) or (locative and population >= 100_000 and zipf < 4.5)
+        if key in lex.words:
+            return (population >= 100_000 and (locative or zipf < 4.2 or population >= 1_000_000)) or (
+                zipf < 3.5 and population >= 20_000
+            )
+        return population >= 20_000 or locative
+
+    def runs(self) -> tuple[str, ...]:
+        """Maximal runs of joined words that may hold a name: where pass two looks
+        for names learned elsewhere."""
+        runs: list[str] = []
+        current: list[str] = []
+        for k, w in enumerate(self.words):
+            namey = (
+                self.is_name_word(k, first=True)
+                or (w.bare in PARTICLES and not w.cut)
+                or (w.bare.startswith("ال") and self.is_name_word(k))  # a family name: الزهراني
+            )
+            if namey and (current and self.joined(k) and not w.cut):
+                current.append(w.bare)
+                continue
+            if len(current) and any(b not in PARTICLES for b in current):
+                runs.append(" ".join(current))
+            current = [w.bare] if namey else []
+        if current and any(b not in PARTICLES for b in current):
+            runs.append(" ".join(current))
+        return tuple(dict.fromkeys(runs))
+
+
+def discover_in(
+    title: str, summary: str, body: str, taxonomy: Taxonomy | None = None, *, lex: Lexicon | None = None
+) -> Discovered:
+    """The candidate entities of one article, and its name runs. The taxonomy's people
+    and organisations are left to it (their words start no other name), and so are its
+    one-word country and place names and the countries' adjectives."""
+    lex = lex or lexicon()
+    text = "\n\n".join(part for part in (title, summary, body) if part)
+    article = _Article(text, lex, taxonomy_words(taxonomy) if taxonomy is not None else frozenset())
+    if taxonomy is not None:
+        starts = [w.token.start for w in article.words]
+        for match in find_matches(text, taxonomy):
+            if match.entity.type in ("person", "organization"):
+                first = bisect_left(starts, match.start)
+                last = bisect_left(starts, match.end)
+                article.claim(first, last)
+    article.bodies()
+    article.people()
+    article.gazetteer()
+    found = tuple(dict.fromkeys(article.found))
+    bares = {w.bare for w in article.words}
+    amman = bool(bares & JORDAN_CUES) and not bares & OMAN_CUES and "عمان" in bares
+    return Discovered(found, article.runs(), amman)
+
+
+def taxonomy_words(taxonomy: Taxonomy) -> frozenset[str]:
+    """One-word names of the taxonomy's countries and places, and the countries' adjectives
+    (with the article and the endings news copy gives them): never part of a person's name."""
+    cached = taxonomy.cache.get("discovery_exclude")
+    if cached is None:
+        words: set[str] = set()
+        for entity in taxonomy.entities:
+            if entity.type not in ("country", "place"):
+                continue
+            for name in (*entity.names, *entity.no_match):
+                parts = normalize(name).split()
+                if len(parts) == 1:
+                    words.add(parts[0])
+            for demonym in entity.demonyms:
+                stem = normalize(demonym)
+                for ending in ("", "ه", "ون", "ين", "ان", "ات"):
+                    words.update((stem + ending, "ال" + stem + ending))
+        cached = taxonomy.cache["discovery_exclude"] = frozenset(words)
+    return cached  # type: ignore[no-any-return]
