@@ -105,6 +105,21 @@ class _Group:
     name: str = ""
 
 
+def taxonomy_prefixes(taxonomy: Taxonomy) -> frozenset[str]:
+    """Every beginning (two words or more) of the taxonomy's longer organisation names,
+    normalised: a discovered «مكتب الأمم المتحدة المعني» is the taxonomy's office, cut short."""
+    cached = taxonomy.cache.get("discovery_prefixes")
+    if cached is None:
+        prefixes = set()
+        for entity in taxonomy.entities:
+            if entity.type == "organization":
+                for name in entity.names:
+                    words = normalize(name).split()
+                    prefixes.update(" ".join(words[:size]) for size in range(2, len(words)))
+        cached = taxonomy.cache["discovery_prefixes"] = frozenset(prefixes)
+    return cached  # type: ignore[no-any-return]
+
+
 def _editorial_key(text: str) -> str:
     return " ".join(normalize(text).split())
 
@@ -150,8 +165,25 @@ def discover_entities(
             by_name[merges.get(c.key, c.key)][c.type] += 3 if c.evidence in STRONG else 1
     type_of = {key: retypes.get(key) or max(TYPES, key=lambda t: (votes[t], -TYPES.index(t))) for key, votes in by_name.items()}
 
+    memo: dict[str, bool] = {}
+
     def known(key: str) -> bool:
-        return key in blocked or taxonomy.by_name(key) is not None
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = _known(key)
+        return found
+
+    def _known(key: str) -> bool:
+        """Blocked, or a name the taxonomy holds (or the start of one, or one of its
+        people with more names after it: «فيصل بن فرحان بن عبد الله»)."""
+        if key in blocked or taxonomy.by_name(key) is not None:
+            return True
+        words = key.split()
+        for size in range(2, len(words)):
+            found = taxonomy.by_name(" ".join(words[:size]))
+            if found is not None and found.type in ("person", "organization"):
+                return True
+        return key in taxonomy_prefixes(taxonomy)
 
     groups: dict[str, _Group] = {}
     for number, (_, discovered) in enumerate(found):
@@ -171,14 +203,15 @@ def discover_entities(
 
     # 2. A person's name that begins exactly one longer name of the archive joins it.
     people = sorted((k for k, g in groups.items() if g.type == "person"), key=lambda k: (-len(k.split()), k))
-    joins: dict[str, str] = {}
+    extensions: dict[str, list[str]] = defaultdict(list)  # a name -> the longer names it begins
     for key in people:
         words = key.split()
-        longer = [
-            k for k in people if k != key and len(k.split()) > len(words) and k.split()[: len(words)] == words
-        ]
-        roots = {joins.get(k, k) for k in longer}
-        if len(words) >= 2 and len(roots) == 1:
+        for size in range(2, len(words)):
+            extensions[" ".join(words[:size])].append(key)
+    joins: dict[str, str] = {}
+    for key in people:  # longest first: a longer name has joined its own root already
+        roots = {joins.get(k, k) for k in extensions.get(key, ())}
+        if len(roots) == 1:
             joins[key] = roots.pop()
     for short, long in sorted(joins.items()):
         target, source = groups[long], groups.pop(short)

@@ -18,11 +18,12 @@ without them, in the project's normalised form, and as written.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from builder.arabic import normalize
-from builder.tagger import Token, find_matches, tokenize
+from builder.tagger import _forms, _is_name_gap, _words_and_gaps
 from builder.tagging.lexicon import (
     COMMON_NOUN_ZIPF,
     JORDAN_CUES,
@@ -81,11 +82,109 @@ class Discovered:
     amman: bool = False  # «عمان» here is Amman (a Jordanian context), not Oman
 
 
-@dataclass(frozen=True, slots=True)
-class _Word:
-    token: Token
+class _Word(NamedTuple):
+    """One word of the article (a tuple: an article has hundreds, made by every build)."""
+
+    start: int
+    end: int
+    norm: str
+    joined: bool  # only a name gap separates it from the previous word
     bare: str  # normalised, proclitics removed (لل → ال)
     cut: int  # characters of proclitics removed from the written word
+    verdict: tuple[bool, bool, bool]  # name word: inside a name, first, first with a proclitic
+
+
+def _words(text: str, lex: Lexicon) -> list[_Word]:
+    """The words of ``text`` as the tagger tokenizes them (``builder.tagger.tokenize``),
+    each analysed once per distinct word."""
+    words: list[_Word] = []
+    parts = _words_and_gaps(text)
+    at = len(parts[0])
+    previous_end = -1
+    memo = _WRITTEN
+    for k in range(1, len(parts), 2):
+        word = parts[k]
+        end = at + len(word)
+        known = memo.get(word)
+        if known is None:
+            if len(memo) > _MAX_MEMO:
+                memo.clear()
+            norm = _forms(word)[0]
+            known = memo[word] = (norm, *_analysed(norm, lex)) if norm else ("", "", 0, (False, False, False))
+        if known[0]:
+            # The gap before the word: the one ``split`` gave, unless an empty word lay between.
+            gap = parts[k - 1] if previous_end == at - len(parts[k - 1]) else text[previous_end:at]
+            joined = previous_end >= 0 and _is_name_gap(gap)
+            words.append(_Word(at, end, known[0], joined, known[1], known[2], known[3]))
+            previous_end = end
+        at = end + len(parts[k + 1])
+    return words
+
+
+_WRITTEN: dict[str, tuple[str, str, int, tuple[bool, bool, bool]]] = {}  # word as written -> (norm, bare, cut, verdict)
+
+
+def _name_verdict(bare: str, lex: Lexicon) -> tuple[bool, bool, bool]:
+    """Whether a word (normalised, proclitics removed) may be part of a person's name:
+    (inside a name, as its first word, as its first word after a proclitic)."""
+    if bare in TITLES or bare in ROLE_HEADS or bare in ORG_HEADS or bare in PLACE_HEADS or len(bare) < 3:
+        return False, False, False
+    if bare in PARTICLES or bare in STOP or not ("\u0621" <= bare[0] <= "\u064a") or lex.is_suffixed(bare):
+        return False, False, False
+    people = lex.given_people.get(bare, 0)
+    if _verb_like(bare, lex) and people < 20 and bare not in lex.family:
+        return False, False, False  # a frequent word that looks like a verb (يسجل، أكد، أعرب)
+    if lex.is_person_name(bare):
+        inside = not (lex.is_noun(bare) and lex.zipf(bare) >= COMMON_NOUN_ZIPF + 0.8) or people >= 300
+    elif lex.is_noun(bare) or lex.is_function(bare) or lex.is_inflected(bare):
+        inside = False
+    else:
+        inside = not bare.isdigit() and bare.isalpha()
+    # Names do not start with «ال» (الحبيب is listed as a given name).
+    first = inside and not (bare.startswith("ال") and bare not in lex.given)
+    # «وصرح»: a known word after و/ف is the sentence, not a name.
+    after_clitic = first and (lex.is_person_name(bare) or not lex.is_known(bare))
+    return inside, first, after_clitic
+
+
+@lru_cache(maxsize=65536)
+def _place_rule(key: str, lex: Lexicon) -> tuple[bool, bool, bool]:
+    """Whether the one word ``key``, a GeoNames place name, is the place: (with no
+    locative before it, after a locative, in a sports story as a club). Everyday words
+    need a large city and a locative context; unknown words a city or a locative."""
+    population = lex.places[key][1]
+    if len(key) < 4 or key in STOP or lex.is_person_name(key):
+        return False, population >= 1_000_000, False
+    if lex.is_suffixed(key):
+        return False, False, False
+    zipf = lex.zipf(key)
+    if lex.is_noun(key):
+        return zipf < 4.0 and population >= 1_000_000, population >= 100_000 and zipf < 4.5, False
+    club = population >= 100_000  # a club named after its city
+    if key in lex.words:
+        plain = (population >= 100_000 and (zipf < 4.2 or population >= 1_000_000)) or (
+            zipf < 3.5 and population >= 20_000
+        )
+        return plain, population >= 100_000 or plain, club
+    return population >= 20_000, True, club
+
+
+def _verb_like(bare: str, lex: Lexicon) -> bool:
+    return lex.zipf(bare) >= VERB_ZIPF and bare[0] in "يتنا" and (len(bare) <= 4 or lex.zipf(bare) >= 4.5)
+
+
+_MEMO: dict[str, tuple[str, int, tuple[bool, bool, bool]]] = {}
+_MAX_MEMO = 300_000  # distinct words are Zipfian: this covers any corpus; past it the memo starts again
+
+
+def _analysed(norm: str, lex: Lexicon) -> tuple[str, int, tuple[bool, bool, bool]]:
+    known = _MEMO.get(norm)
+    if known is None:
+        if len(_MEMO) > _MAX_MEMO:
+            _MEMO.clear()
+        bare, cut = _bare(norm, lex)
+        known = _MEMO[norm] = (bare, cut, _name_verdict(bare, lex))
+    return known
 
 
 def _bare(norm: str, lex: Lexicon) -> tuple[str, int]:
@@ -117,12 +216,14 @@ def _bare(norm: str, lex: Lexicon) -> tuple[str, int]:
 def _written(text: str, words: list[_Word], start: int, end: int) -> str:
     """The words start..end-1 as written, without the first word's proclitics."""
     first = words[start]
-    written = text[first.token.start + first.cut : words[end - 1].token.end]
+    written = text[first.start + first.cut : words[end - 1].end]
     if first.cut and first.bare.startswith("ال") and not written.startswith("ال"):
         written = "ا" + written  # «للجنة» is ل + «اللجنة»: what is left, «لجنة», takes its «ا» back
     return " ".join(written.translate(_QUOTES).split())
 
 
+_LOCATIVES_AND_HEADS = LOCATIVES | PLACE_HEADS
+_HEAD_FORMS = frozenset({*ORG_HEADS, *PLACE_HEADS, *("ال" + h for h in (*ORG_HEADS, *PLACE_HEADS))})
 _QUOTES = str.maketrans({q: " " for q in "\"«»“”'"})
 
 
@@ -137,12 +238,12 @@ class _Article:
         self.exclude = exclude
         self.text = text
         self.lex = lex
-        self.words = [_Word(t, *_bare(t.norm, lex)) for t in tokenize(text)]
+        self.words = _words(text, lex)
         self.claimed = [False] * len(self.words)
         self.found: list[Candidate] = []
 
     def joined(self, index: int) -> bool:
-        return 0 <= index < len(self.words) and self.words[index].token.joined
+        return 0 <= index < len(self.words) and self.words[index].joined
 
     def claim(self, start: int, end: int) -> None:
         for k in range(start, end):
@@ -154,41 +255,25 @@ class _Article:
     # -- word classes --------------------------------------------------------------------
 
     def is_name_word(self, k: int, *, first: bool = False) -> bool:
-        """May word k be part of a person's name?"""
+        """May word k be part of a person's name? The word's own verdict is worked out
+        once per distinct word (``_verdicts``); only its neighbours are looked at here."""
         w = self.words[k]
-        bare, lex = w.bare, self.lex
+        bare = w.bare
         if not first and w.cut:  # only the first word of a name carries proclitics
             return False
-        if bare in TITLES or bare in ROLE_HEADS or bare in ORG_HEADS or bare in PLACE_HEADS or len(bare) < 3:
-            return False
-        if bare in PARTICLES or bare in STOP:
-            return False
-        if bare in ("علي", "الي", "لدي", "حتي", "متي") and self.text[w.token.end - 1] == "ى":
+        if bare in ("علي", "الي", "لدي", "حتي", "متي") and self.text[w.end - 1] == "ى":
             return False  # normalised, «على» and «إلى» read as the names «علي» and «إلي»
-        if first and bare.startswith("ال") and bare not in lex.given:
-            return False  # names do not start with «ال» (الحبيب is listed as a given name)
-        if k + 1 < len(self.words) and bare in COMPOUND_FIRSTS and self.words[k + 1].bare == "الدين":
+        if bare in COMPOUND_FIRSTS and k + 1 < len(self.words) and self.words[k + 1].bare == "الدين":
             return True  # نور الدين، عز الدين
-        after = self.words[k + 1].bare if k + 1 < len(self.words) and self.joined(k + 1) else ""
-        if bare in self.exclude and not (bare in lex.given and after in KUNYA):
-            return False  # «تركي» is Turkish, but «تركي آل الشيخ» a name
-        if not ("\u0621" <= bare[0] <= "\u064a") or lex.is_suffixed(bare):
-            return False
-        if first and w.cut and not lex.is_person_name(bare) and lex.is_known(bare):
-            return False  # «وصرح»: a known word after و/ف is the sentence, not a name
-        people = lex.given_people.get(bare, 0)
-        if self.verb_like(bare):
-            if people < 20 and bare not in lex.family:
-                return False  # a frequent word that looks like a verb (يسجل، أكد، أعرب)
-        if lex.is_person_name(bare):
-            return not (lex.is_noun(bare) and lex.zipf(bare) >= COMMON_NOUN_ZIPF + 0.8) or people >= 300
-        if lex.is_noun(bare) or lex.is_function(bare) or lex.is_inflected(bare):
-            return False
-        return not bare.isdigit() and bare.isalpha()
+        if bare in self.exclude:
+            after = self.words[k + 1].bare if k + 1 < len(self.words) and self.joined(k + 1) else ""
+            if not (bare in self.lex.given and after in KUNYA):
+                return False  # «تركي» is Turkish, but «تركي آل الشيخ» a name
+        verdict = w.verdict
+        return verdict[0] if not first else verdict[2] if w.cut else verdict[1]
 
     def verb_like(self, bare: str) -> bool:
-        lex = self.lex
-        return lex.zipf(bare) >= VERB_ZIPF and bare[0] in "يتنا" and (len(bare) <= 4 or lex.zipf(bare) >= 4.5)
+        return _verb_like(bare, self.lex)
 
     def is_definite(self, k: int) -> bool:
         bare = self.words[k].bare
@@ -246,15 +331,17 @@ class _Article:
             # What may stand between a role head and the name: its definite complement.
             if w.bare in STOP or w.bare.isdigit() or not (self.is_definite(k) or w.bare == "باسم"):
                 return None
-            if w.cut and not w.token.norm.startswith(("لل", "ال")) and not (w.cut == 1 and w.token.norm[0] in "لو"):
+            if w.cut and not w.norm.startswith(("لل", "ال")) and not (w.cut == 1 and w.norm[0] in "لو"):
                 return None
         return None
 
     def people(self) -> None:
         lex = self.lex
         k = 0
-        while k < len(self.words):
-            if self.claimed[k]:
+        words = self.words
+        while k < len(words):
+            w = words[k]
+            if self.claimed[k] or not (w.verdict[1] or w.verdict[2] or w.bare in KUNYA or w.bare in COMPOUND_FIRSTS):
                 k += 1
                 continue
             end = self.name_end(k)
@@ -311,7 +398,7 @@ class _Article:
             if lex.is_function(bare) or bare in STOP or bare.isdigit() or (bare in TITLES and state != "chain"):
                 break
             nisba = bare.startswith("ال") and (bare.endswith("ي") or bare.endswith("يه"))
-            if lex.is_suffixed(bare) or (w.cut and not w.token.norm.startswith("لل") and state == "chain"):
+            if lex.is_suffixed(bare) or (w.cut and not w.norm.startswith("لل") and state == "chain"):
                 break
             if state == "chain":
                 if self.is_definite(end) or not lex.is_known(bare) or lex.is_person_name(bare):
@@ -328,7 +415,7 @@ class _Article:
                     continue
                 break
             # adjective state: nisba and name adjectives; «لـ» + definite starts a new chain
-            if w.token.norm.startswith("لل") or (w.cut == 1 and w.token.norm.startswith("ل") and self.is_definite(end)):
+            if w.norm.startswith("لل") or (w.cut == 1 and w.norm.startswith("ل") and self.is_definite(end)):
                 state = "chain" if not self.is_definite(end) else "adjective"
                 end += 1
                 continue
@@ -348,7 +435,8 @@ class _Article:
 
     def bodies(self) -> None:
         """Organisations and places introduced by their head noun."""
-        for k, w in enumerate(self.words):
+        for k in [k for k, w in enumerate(self.words) if w.bare in _HEAD_FORMS]:
+            w = self.words[k]
             if self.claimed[k]:
                 continue
             bare = w.bare
@@ -356,7 +444,7 @@ class _Article:
             head = bare[2:] if definite else bare
             if head not in ORG_HEADS and head not in PLACE_HEADS:
                 continue
-            if w.cut and not w.token.norm.startswith("لل") and self.lex.is_person_name(head):
+            if w.cut and not w.norm.startswith("لل") and self.lex.is_person_name(head):
                 continue
             end, proper = self.complement_end(k + 1, definite_head=definite)
             if end == k + 1 or not self.free(k, end):
@@ -386,10 +474,12 @@ class _Article:
         lex = self.lex
         # In a sports story a city with no «في/من/إلى» before it is usually its club (ليفربول، برشلونة).
         sports = sum(w.bare in SPORTS_CUES for w in self.words) >= 3
-        for k, w in enumerate(self.words):
+        starts = lex.place_starts
+        for k in [k for k, w in enumerate(self.words) if w.bare in starts]:
+            w = self.words[k]
             if self.claimed[k]:
                 continue
-            for size in (3, 2, 1):
+            for size in range(starts[w.bare], 0, -1):
                 end = k + size
                 if end > len(self.words) or not all(self.joined(j) for j in range(k + 1, end)):
                     continue
@@ -401,7 +491,7 @@ class _Article:
                 if size == 1 and not self.single_place(k, key, sports):
                     continue
                 text = _written(self.text, self.words, k, end)
-                locative = w.cut > 0 or (k > 0 and self.words[k - 1].bare in LOCATIVES | PLACE_HEADS)
+                locative = w.cut > 0 or (k > 0 and self.words[k - 1].bare in _LOCATIVES_AND_HEADS)
                 club = sports and not locative and lex.places[key][0] != "" and not lex.is_noun(key)
                 self.found.append(Candidate("organization" if club else "place", _key(text), text, "gazetteer"))
                 self.claim(k, end)
@@ -410,40 +500,28 @@ class _Article:
     def single_place(self, k: int, key: str, sports: bool = False) -> bool:
         """May the one word ``key`` at k be the GeoNames place? Everyday words need a
         large city and a locative context; unknown words a city or a locative."""
-        lex, w = self.lex, self.words[k]
-        population = lex.places[key][1]
-        locative = (w.cut > 0 and w.token.norm[0] in "بل") or (k > 0 and self.words[k - 1].bare in LOCATIVES)
-        if len(key) < 4 or key in STOP or lex.is_person_name(key):
-            return population >= 1_000_000 and locative
-        if lex.is_suffixed(key):
-            return False
-        zipf = lex.zipf(key)
-        if sports and not locative and population >= 100_000 and not lex.is_noun(key):
-            return True  # a club named after its city
-            return (zipf < 4.0 and population >= 1_000_000) or (locative and population >= 100_000 and zipf < 4.5)
-        if key in lex.words:
-            return (population >= 100_000 and (locative or zipf < 4.2 or population >= 1_000_000)) or (
-                zipf < 3.5 and population >= 20_000
-            )
-        return population >= 20_000 or locative
+        w = self.words[k]
+        locative = (w.cut > 0 and w.norm[0] in "بل") or (k > 0 and self.words[k - 1].bare in LOCATIVES)
+        plain, after_locative, club = _place_rule(key, self.lex)
+        return after_locative if locative else plain or (sports and club)
 
     def runs(self) -> tuple[str, ...]:
         """Maximal runs of joined words that may hold a name: where pass two looks
         for names learned elsewhere."""
         runs: list[str] = []
         current: list[str] = []
-        for k, w in enumerate(self.words):
-            namey = (
-                self.is_name_word(k, first=True)
-                or (w.bare in PARTICLES and not w.cut)
-                or (w.bare.startswith("ال") and self.is_name_word(k))  # a family name: الزهراني
-            )
-            if namey and (current and self.joined(k) and not w.cut):
-                current.append(w.bare)
+        exclude = self.exclude
+        for w in self.words:
+            bare, verdict = w.bare, w.verdict
+            # A name word (the word's own verdict; a family name may start with «ال»), or a particle.
+            namey = (verdict[2] if w.cut else verdict[1] or verdict[0] and bare.startswith("ال")) and bare not in exclude
+            namey = namey or (not w.cut and bare in PARTICLES)
+            if namey and current and w.joined and not w.cut:
+                current.append(bare)
                 continue
-            if len(current) and any(b not in PARTICLES for b in current):
+            if current and any(b not in PARTICLES for b in current):
                 runs.append(" ".join(current))
-            current = [w.bare] if namey else []
+            current = [bare] if namey else []
         if current and any(b not in PARTICLES for b in current):
             runs.append(" ".join(current))
         return tuple(dict.fromkeys(runs))
@@ -452,19 +530,12 @@ class _Article:
 def discover_in(
     title: str, summary: str, body: str, taxonomy: Taxonomy | None = None, *, lex: Lexicon | None = None
 ) -> Discovered:
-    """The candidate entities of one article, and its name runs. The taxonomy's people
-    and organisations are left to it (their words start no other name), and so are its
-    one-word country and place names and the countries' adjectives."""
+    """The candidate entities of one article, and its name runs. The taxonomy's one-word
+    country and place names and the countries' adjectives start no other name (names the
+    taxonomy holds are left to it in pass two)."""
     lex = lex or lexicon()
     text = "\n\n".join(part for part in (title, summary, body) if part)
     article = _Article(text, lex, taxonomy_words(taxonomy) if taxonomy is not None else frozenset())
-    if taxonomy is not None:
-        starts = [w.token.start for w in article.words]
-        for match in find_matches(text, taxonomy):
-            if match.entity.type in ("person", "organization"):
-                first = bisect_left(starts, match.start)
-                last = bisect_left(starts, match.end)
-                article.claim(first, last)
     article.bodies()
     article.people()
     article.gazetteer()

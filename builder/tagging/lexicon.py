@@ -8,7 +8,7 @@ hamza forms, ة → ه, ى → ي, no marks). Loaded once per process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -86,13 +86,14 @@ FUNCTION_ZIPF = 5.0
 COMMON_NOUN_ZIPF = 4.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one per process; hashed by identity (memo keys)
 class Lexicon:
     given: frozenset[str]
     given_people: dict[str, int]  # given name -> how many Wikidata people carry it
     family: frozenset[str]
     places: dict[str, tuple[str, int]]  # place name -> (ISO country code, population)
     words: dict[str, tuple[float, bool]]  # frequent word -> (zipf, takes «ال» like a noun)
+    place_starts: dict[str, int] = field(default_factory=dict)  # first word of place names -> most words
 
     def zipf(self, word: str) -> float:
         known = self.words.get(word)
@@ -149,6 +150,14 @@ def _lines(name: str) -> list[str]:
     return [line for line in text.splitlines() if line and not line.startswith("#")]
 
 
+def _starts(names: dict[str, tuple[str, int]]) -> dict[str, int]:
+    starts: dict[str, int] = {}
+    for name in names:
+        words = name.split()
+        starts[words[0]] = max(starts.get(words[0], 0), min(3, len(words)))
+    return starts
+
+
 @cache
 def lexicon() -> Lexicon:
     words: dict[str, tuple[float, bool]] = {}
@@ -169,4 +178,5 @@ def lexicon() -> Lexicon:
         family=frozenset(_lines("family_names.txt")),
         places=places,
         words=words,
+        place_starts=_starts(places),
     )

@@ -132,6 +132,28 @@ def test_dirty_build_equals_clean_build(
 
 
 @pytest.mark.slow
+def test_a_name_a_new_article_teaches_reaches_older_articles_in_a_dirty_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Entity discovery works over the whole archive: a new article that names someone
+    with strong evidence (a role) makes the name a tag, and an older article that named
+    them with weak evidence only gets the tag too, in a --dirty build as in a clean one."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    project = make_site_project(tmp_path / "taught", REPO / "source")
+    shutil.copy(FIXTURES / "older_mention.md", project["source"] / "2023" / "older_mention.md")
+    assert main(build_args(project)) == 0
+    tag_page = project["site"] / "tags" / "person" / "أوراسيو-كوستاماغنا" / "index.html"
+    assert not tag_page.exists(), "precondition: one weak mention makes no tag"
+    shutil.copy(FIXTURES / "teaching_article.md", project["source"] / "2023" / "teaching_article.md")
+    dirty_build(project)
+    assert_same_tree(project["site"], clean_build_of(project, tmp_path / "clean"))
+    listed = tag_page.read_text(encoding="utf-8")
+    assert "سفراء يلتقون في الدوحة لبحث المساعدات" in listed, "the older article carries the learned tag"
+    assert "المبعوث الأممي يختتم جولته الإقليمية" in listed
+    assert "المبعوث الأممي" in listed, "the tag page says who it is"
+
+
+@pytest.mark.slow
 def test_deleted_article_disappears_everywhere(project: dict[str, Path], tmp_path: Path) -> None:
     slug = Path(DELETED).stem
     title = (project["source"] / DELETED).read_text(encoding="utf-8").split("title:", 1)[1].splitlines()[0].strip()
