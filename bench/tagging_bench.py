@@ -29,8 +29,8 @@ sys.path.insert(0, str(REPO / "bench"))
 import synth  # noqa: E402
 
 from builder.cleaning import default_rules  # noqa: E402
-from builder.modeling import model_article  # noqa: E402
 from builder.model import Article  # noqa: E402
+from builder.modeling import model_article  # noqa: E402
 from builder.readers import read_file  # noqa: E402
 from builder.tagger import tag_article  # noqa: E402
 from builder.tagging.archive import apply_discovery, discover_entities  # noqa: E402

@@ -467,7 +467,7 @@ class Prepared:
     collected: Collected
     articles: tuple[Article, ...]  # published and tagged (taxonomy and discovered entities)
     jobs: int = 1  # processes rendering may use
-    discovery: Discovery = Discovery(())
+    discovery: Discovery = field(default_factory=lambda: Discovery(()))
 
     def pages(self) -> Iterator[GeneratedFile]:
         return render_site(

@@ -160,7 +160,9 @@ def _editorial(path: Path, section: object) -> Editorial:
         return Editorial()
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: 'discovered' must be a mapping (block, promote, rename, retype, merge)")
-    errors = [f"unknown key {key!r}" for key in sorted(set(section) - {"block", "promote", "rename", "retype", "merge"})]
+    errors = [
+        f"unknown key {key!r}" for key in sorted(set(section) - {"block", "promote", "rename", "retype", "merge"})
+    ]
     lists: dict[str, frozenset[str]] = {}
     for key in ("block", "promote"):
         value = section.get(key, [])

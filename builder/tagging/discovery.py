@@ -48,15 +48,63 @@ STRONG = frozenset({"title", "role", "particle", "given", "foreign", "head", "ga
 MAX_NAME_WORDS = 6
 SPORTS_CUES = frozenset(
     normalize(w)
-    for w in "مباراة المباراة الدوري هدف هدفا الهدف لاعب اللاعب المدرب فريق الفريق بطولة البطولة كأس نادي النادي الملعب التعادل"
-    .split()
+    for w in (
+        "مباراة",
+        "المباراة",
+        "الدوري",
+        "هدف",
+        "هدفا",
+        "الهدف",
+        "لاعب",
+        "اللاعب",
+        "المدرب",
+        "فريق",
+        "الفريق",
+        "بطولة",
+        "البطولة",
+        "كأس",
+        "نادي",
+        "النادي",
+        "الملعب",
+        "التعادل",
+    )
 )
 # Heads whose one-word complement is also the body's own name (تنظيم القاعدة → القاعدة).
-ALIAS_HEADS = frozenset(normalize(w) for w in "تنظيم حركة جماعة حزب جبهة نادي شركة وكالة مجموعة قناة صحيفة".split())
+ALIAS_HEADS = frozenset(
+    normalize(w) for w in ("تنظيم", "حركة", "جماعة", "حزب", "جبهة", "نادي", "شركة", "وكالة", "مجموعة", "قناة", "صحيفة")
+)
 # Particles that take the next word into the name, and first halves of «… الدين» names.
 KUNYA = frozenset({"عبد", "ابو", "ابي", "ابا", "ام", "بن", "بنت", "ابن", "ال"})
 COMPOUND_FIRSTS = frozenset(
-    {"نور", "عز", "صلاح", "علاء", "خير", "بدر", "شمس", "جمال", "محيي", "سيف", "تقي", "نصر", "عماد", "بهاء", "شرف", "زين", "فخر", "سعد", "ضياء", "كمال", "حسام", "محي", "ناصر", "قطب", "شهاب", "جلال", "نجم"}
+    {
+        "نور",
+        "عز",
+        "صلاح",
+        "علاء",
+        "خير",
+        "بدر",
+        "شمس",
+        "جمال",
+        "محيي",
+        "سيف",
+        "تقي",
+        "نصر",
+        "عماد",
+        "بهاء",
+        "شرف",
+        "زين",
+        "فخر",
+        "سعد",
+        "ضياء",
+        "كمال",
+        "حسام",
+        "محي",
+        "ناصر",
+        "قطب",
+        "شهاب",
+        "جلال",
+        "نجم",
+    }
 )
 MAX_ROLE_WORDS = 6
 _CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
@@ -208,7 +256,11 @@ def _bare(norm: str, lex: Lexicon) -> tuple[str, int]:
         return norm, 0  # «فيينا» is Vienna, not ف + «يينا»
     for clitic in _CLITICS:
         rest = norm[len(clitic) :]
-        if norm.startswith(clitic) and len(rest) >= 3 and (rest in lex.words or lex.is_person_name(rest) or rest.startswith("ال")):
+        if (
+            norm.startswith(clitic)
+            and len(rest) >= 3
+            and (rest in lex.words or lex.is_person_name(rest) or rest.startswith("ال"))
+        ):
             return rest, len(clitic)
     return norm, 0
 
@@ -454,7 +506,9 @@ class _Article:
                 for j in range(k + 1, end)
             ):
                 continue  # «الوزارة» and «المجلس» alone are no names
-            if head in PLACE_HEADS and not all(x.bare.isalpha() and "\u0621" <= x.bare[0] <= "\u064a" for x in self.words[k:end]):
+            if head in PLACE_HEADS and not all(
+                x.bare.isalpha() and "\u0621" <= x.bare[0] <= "\u064a" for x in self.words[k:end]
+            ):
                 continue
             if head in ORG_HEADS:
                 if head not in ORG_HEADS_STRONG and not proper:
@@ -514,7 +568,9 @@ class _Article:
         for w in self.words:
             bare, verdict = w.bare, w.verdict
             # A name word (the word's own verdict; a family name may start with «ال»), or a particle.
-            namey = (verdict[2] if w.cut else verdict[1] or verdict[0] and bare.startswith("ال")) and bare not in exclude
+            namey = (
+                verdict[2] if w.cut else verdict[1] or (verdict[0] and bare.startswith("ال"))
+            ) and bare not in exclude
             namey = namey or (not w.cut and bare in PARTICLES)
             if namey and current and w.joined and not w.cut:
                 current.append(bare)
@@ -563,4 +619,4 @@ def taxonomy_words(taxonomy: Taxonomy) -> frozenset[str]:
                 for ending in ("", "ه", "ون", "ين", "ان", "ات"):
                     words.update((stem + ending, "ال" + stem + ending))
         cached = taxonomy.cache["discovery_exclude"] = frozenset(words)
-    return cached  # type: ignore[no-any-return]
+    return cached

@@ -80,7 +80,11 @@ def keys(form: str) -> set[str]:
     first = words[0]
     for clitic in _CLITICS:
         if first.startswith(clitic) and len(first) - len(clitic) >= 2:
-            rest = ("ال" + first[2:]) if clitic == "لل" else ("ال" + first[3:] if clitic.endswith("ال") else first[len(clitic) :])
+            rest = (
+                ("ال" + first[2:])
+                if clitic == "لل"
+                else ("ال" + first[3:] if clitic.endswith("ال") else first[len(clitic) :])
+            )
             found.add(" ".join([rest, *words[1:]]))
     for key in list(found):
         head, _, rest = key.partition(" ")
@@ -189,7 +193,9 @@ def load_gold(split: str | None = None) -> list[tuple[str, str, dict[str, list[s
     return cases
 
 
-def evaluate_gold(taxonomy: Taxonomy, *, verbose: bool = False, splits: Iterable[str] = ("tune", "heldout")) -> dict[str, dict[str, Score]]:
+def evaluate_gold(
+    taxonomy: Taxonomy, *, verbose: bool = False, splits: Iterable[str] = ("tune", "heldout")
+) -> dict[str, dict[str, Score]]:
     tagged, _ = tag_archive(ant_archive(), taxonomy)
     results: dict[str, dict[str, Score]] = {}
     for split in splits:
@@ -212,7 +218,7 @@ def aner_articles(path: Path = ANERCORP) -> list[tuple[Article, dict[str, list[s
     rows = [line.rsplit(None, 1) if len(line.split()) >= 2 else [line, "O"] for line in lines]
     rows = rows[-ANER_TEST_TOKENS:]
     mapping = {"PERS": "person", "ORG": "organization", "LOC": "location"}
-    out = []
+    out: list[tuple[Article, dict[str, list[set[str]]]]] = []
     chunk: list[tuple[str, str]] = []
 
     def close() -> None:
@@ -230,7 +236,9 @@ def aner_articles(path: Path = ANERCORP) -> list[tuple[Article, dict[str, list[s
             else:
                 span.append(token)
         number = len(out) + 1
-        out.append((Article(source_path=f"anercorp:{number}", slug=f"a{number}", title="", body=text, summary=""), dict(gold)))
+        out.append(
+            (Article(source_path=f"anercorp:{number}", slug=f"a{number}", title="", body=text, summary=""), dict(gold))
+        )
 
     for token, tag in rows:
         chunk.append((token, tag))

@@ -29,7 +29,7 @@ def candidates(text: str) -> set[tuple[str, str, str]]:
     return {(c.type, c.text, c.evidence) for c in discover_in("", "", text, TAXONOMY).candidates}
 
 
-def archive(texts: dict[str, str], editorial: Editorial = Editorial()) -> Discovery:
+def archive(texts: dict[str, str], editorial: Editorial | None = None) -> Discovery:
     found = [(path, discover_in("", "", text, TAXONOMY)) for path, text in texts.items()]
     return discover_entities(found, TAXONOMY, editorial)
 
