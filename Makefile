@@ -21,9 +21,11 @@ check: $(RUNTIME)
 bundle: $(RUNTIME)
 	$(BIN)/python -m builder bundle
 
-# Benchmarks (never timed assertions in tests): results in bench/results/<size>.json.
+# Benchmarks (never timed assertions in tests): results in bench/results/<size>.json;
+# tagging speed and quality (gold tune/held-out, ANERcorp) in bench/results/tagging.json.
 bench: $(DEV)
 	$(BIN)/python bench/run.py --sizes 1k,10k
+	$(BIN)/python bench/tagging_bench.py --sizes 1k,10k --out bench/results/tagging.json
 
 # 100k: the builder stage (cold and with its cache) and the search index, without
 # MkDocs. The whole 100k bench (bench/run.py --sizes 100k) takes about 90 minutes

@@ -10,7 +10,9 @@ What counts as evidence (``Candidate.evidence``):
 - ``particle``: Arabic name structure (بن، آل، أبو، عبد) joining name words;
 - ``given``: a given name (Wikidata) followed by more name words;
 - ``head``: an organisation's or place's head noun with its complement (وزارة…، جامعة…، مطار…);
-- ``gazetteer``: a GeoNames city name, where the context allows a place.
+- ``gazetteer``: a GeoNames city name, where the context allows a place;
+- ``acronym``: letters spelled out in Arabic script (بي بي سي، إف بي آي), or a radio's «… إف إم»;
+- ``latin``: a capitalised Latin acronym (CNN, BFMTV): weak, like ``unknown``.
 
 A token may carry the proclitics و ف ب ل ك (and لل for ال); names are stored
 without them, in the project's normalised form, and as written.
@@ -44,7 +46,7 @@ from builder.tagging.lexicon import (
 from builder.taxonomy import Taxonomy
 
 VERB_ZIPF = 3.8
-STRONG = frozenset({"title", "role", "particle", "given", "foreign", "head", "gazetteer"})
+STRONG = frozenset({"title", "role", "particle", "given", "foreign", "head", "gazetteer", "acronym"})
 MAX_NAME_WORDS = 6
 SPORTS_CUES = frozenset(
     normalize(w)
@@ -72,6 +74,41 @@ SPORTS_CUES = frozenset(
 # Heads whose one-word complement is also the body's own name (تنظيم القاعدة → القاعدة).
 ALIAS_HEADS = frozenset(
     normalize(w) for w in ("تنظيم", "حركة", "جماعة", "حزب", "جبهة", "نادي", "شركة", "وكالة", "مجموعة", "قناة", "صحيفة")
+)
+# Names of Latin letters as Arabic script spells them (بي بي سي = BBC). The first set never
+# reads as an everyday word; the second does (أن، أو، أم، إلى…) and only counts beside the first.
+LETTER_NAMES = frozenset(
+    normalize(w)
+    for w in (
+        "بي",
+        "سي",
+        "دي",
+        "إف",
+        "اف",
+        "إس",
+        "اس",
+        "إيه",
+        "ايه",
+        "جي",
+        "تي",
+        "كيه",
+        "آر",
+        "إكس",
+        "زد",
+        "إتش",
+        "واي",
+        "إم",
+    )
+)
+LETTER_WORDS = frozenset(normalize(w) for w in ("إن", "أو", "آي", "إي", "يو", "إل", "أم"))
+# Words that go with a city's name to name its club (ريال مدريد، مانشستر سيتي، إنتر ميلان).
+CLUB_WORDS = frozenset(
+    normalize(w)
+    for w in ("ريال", "أتلتيكو", "اتلتيكو", "إنتر", "انتر", "سبورتنغ", "أولمبيك", "اولمبيك", "سيتي", "يونايتد", "ستي")
+)
+# Capitalised Latin words that are no body's name.
+LATIN_STOP = frozenset(
+    {"covid", "gdp", "dna", "pdf", "ai", "ceo", "tv", "fm", "am", "pm", "vip", "ok", "sms", "id", "usd"}
 )
 # Particles that take the next word into the name, and first halves of «… الدين» names.
 KUNYA = frozenset({"عبد", "ابو", "ابي", "ابا", "ام", "بن", "بنت", "ابن", "ال"})
@@ -276,6 +313,7 @@ def _written(text: str, words: list[_Word], start: int, end: int) -> str:
 
 _LOCATIVES_AND_HEADS = LOCATIVES | PLACE_HEADS
 _HEAD_FORMS = frozenset({*ORG_HEADS, *PLACE_HEADS, *("ال" + h for h in (*ORG_HEADS, *PLACE_HEADS))})
+_NOT_PLACES = frozenset({*ORG_HEADS, *PLACE_HEADS, *TITLES, *ROLE_HEADS, *_HEAD_FORMS})
 _QUOTES = str.maketrans({q: " " for q in "\"«»“”'"})
 
 
@@ -293,6 +331,8 @@ class _Article:
         self.words = _words(text, lex)
         self.claimed = [False] * len(self.words)
         self.found: list[Candidate] = []
+        # In a sports story a city with no «في/من/إلى» before it is usually its club (ليفربول، برشلونة).
+        self.sports = sum(w.bare in SPORTS_CUES for w in self.words) >= 3
 
     def joined(self, index: int) -> bool:
         return 0 <= index < len(self.words) and self.words[index].joined
@@ -424,6 +464,15 @@ class _Article:
                 and not any(lex.is_known(b) or len(b) < 4 for b in bares[1:])
             ):
                 evidence = "foreign"  # «كيفن غاميرو»، «خافيير سولانا»: names and words no list knows
+            if (
+                self.sports
+                and evidence in ("foreign", "unknown", "given")
+                and bares[0] in lex.places
+                and lex.places[bares[0]][1] >= 100_000
+                and not lex.is_person_name(bares[0])
+            ):
+                k += 1  # «هيوستون روكتس» in a sports story: a club, left to the gazetteer
+                continue
             if not evidence or (len(bares) == 1 and evidence not in ("title", "role")):
                 k = end if evidence else k + 1
                 continue
@@ -438,9 +487,32 @@ class _Article:
 
     # -- organisations and places ----------------------------------------------------------------
 
-    def complement_end(self, start: int, *, definite_head: bool) -> tuple[int, bool]:
-        """The end of a head noun's complement (idafa chain, then adjectives), and
-        whether it holds a proper name (a word no everyday list knows)."""
+    def _conjunct(self, k: int) -> bool:
+        """Is word k «و» + an everyday definite noun that can continue a body's name?"""
+        if k >= len(self.words) or not self.joined(k):
+            return False
+        w = self.words[k]
+        bare = w.bare
+        return (
+            w.cut == 1
+            and w.norm.startswith("وال")
+            and self.is_definite(k)
+            and self.lex.is_noun(bare)
+            and bare[2:] not in ORG_HEADS
+            and bare[2:] not in PLACE_HEADS
+            and bare not in TITLES
+            and bare not in ROLE_HEADS
+            and bare[2:] not in ROLE_HEADS
+        )
+
+    def complement_end_after_conjunct(self, start: int, end: int, conjuncts: int, proper: bool) -> tuple[int, bool]:
+        more, more_proper = self.complement_end(end + 1, definite_head=True, conjuncts=conjuncts)
+        return max(more, end + 1), proper or more_proper
+
+    def complement_end(self, start: int, *, definite_head: bool, conjuncts: int = 0) -> tuple[int, bool]:
+        """The end of a head noun's complement (idafa chain, then adjectives, then up to
+        ``conjuncts`` «و» + definite nouns), and whether it holds a proper name (a word no
+        everyday list knows)."""
         lex = self.lex
         end, proper = start, False
         state = "adjective" if definite_head else "chain"
@@ -449,6 +521,9 @@ class _Article:
             bare = w.bare
             if lex.is_function(bare) or bare in STOP or bare.isdigit() or (bare in TITLES and state != "chain"):
                 break
+            if bare in ("بن", "بنت") and end > start and end + 1 < len(self.words) and self.joined(end + 1):
+                end += 2  # ملعب هزاع بن زايد، جامعة محمد بن سعود
+                continue
             nisba = bare.startswith("ال") and (bare.endswith("ي") or bare.endswith("يه"))
             if lex.is_suffixed(bare) or (w.cut and not w.norm.startswith("لل") and state == "chain"):
                 break
@@ -480,6 +555,9 @@ class _Article:
                 end += 1
                 continue
             break
+        if conjuncts and end > start and self.is_definite(end - 1) and self._conjunct(end):
+            # وزارة التجارة والاستثمار، لجنة الصحة والشؤون الاجتماعية: «و» + a definite noun
+            return self.complement_end_after_conjunct(start, end, conjuncts - 1, proper)
         # A chain that never reached a definite word or a name is no name («مجموعة كبيرة»).
         while end > start and not (self.is_definite(end - 1) or not self.lex.is_noun(self.words[end - 1].bare)):
             end -= 1
@@ -498,14 +576,20 @@ class _Article:
                 continue
             if w.cut and not w.norm.startswith("لل") and self.lex.is_person_name(head):
                 continue
-            end, proper = self.complement_end(k + 1, definite_head=definite)
+            end, proper = self.complement_end(k + 1, definite_head=definite, conjuncts=2 if head in ORG_HEADS else 0)
             if end == k + 1 or not self.free(k, end):
                 continue
+            claimed = end
+            if head in ORG_HEADS and proper:
+                while end > k + 2 and self.words[end - 1].bare in self.exclude and self.words[end - 1].bare[:2] == "ال":
+                    end -= 1  # «شركة مايكروسوفت الأميركية» is «شركة مايكروسوفت»
             if definite and not any(
                 self.words[j].bare in NAME_ADJECTIVES or self.words[j].bare.endswith(("ي", "يه"))
                 for j in range(k + 1, end)
             ):
                 continue  # «الوزارة» and «المجلس» alone are no names
+            if head == "حي" and not proper:
+                continue  # «حي» is also «alive»: a quarter needs a proper name (حي الملز)
             if head in PLACE_HEADS and not all(
                 x.bare.isalpha() and "\u0621" <= x.bare[0] <= "\u064a" for x in self.words[k:end]
             ):
@@ -522,12 +606,60 @@ class _Article:
                 start = k + 1 if head in PLACE_HEADS_ADMIN else k
                 text = _written(self.text, self.words, start, end)
                 self.found.append(Candidate("place", _key(text), text, "head"))
-            self.claim(k, end)
+            self.claim(k, claimed)
+
+    def acronyms(self) -> None:
+        """Latin letters spelled in Arabic script (بي بي سي، إن بي إيه، زد دي إف), a radio
+        station's «… إف إم», and capitalised Latin acronyms (CNN)."""
+        words = self.words
+        text = self.text
+        k = 0
+        while k < len(words):
+            w = words[k]
+            # «لبي بي سي»: the first letter may carry a proclitic
+            lead = w.norm[1:] if w.norm[:1] in "وفبل" and w.norm[1:] in LETTER_NAMES else w.bare
+            if (w.cut and lead == w.bare) or not (lead in LETTER_NAMES or lead in LETTER_WORDS):
+                latin = text[w.start : w.end]
+                if (
+                    latin.isascii()
+                    and latin.isalpha()
+                    and latin.isupper()
+                    and 2 <= len(latin) <= 6
+                    and w.norm not in LATIN_STOP
+                    and not self.claimed[k]
+                    and not (text[w.start - 1 : w.start] == "(" and text[w.end : w.end + 1] == ")")
+                ):  # «(CNN)» is a dateline's credit or a name's abbreviation, not a mention
+                    self.found.append(Candidate("organization", w.norm, latin, "latin"))
+                    self.claim(k, k + 1)
+                k += 1
+                continue
+            end = k + 1
+            while end < len(words) and self.joined(end) and not words[end].cut:
+                if words[end].bare not in LETTER_NAMES and words[end].bare not in LETTER_WORDS:
+                    break
+                end += 1
+            letters = [lead, *(x.bare for x in words[k + 1 : end])]
+            if len(letters) >= 3 and letters[-1] in ("ان", "او", "ام") and letters[-2] in LETTER_NAMES:
+                end -= 1  # «لبي بي سي إن…»: BBC, then «إنّ»
+                letters.pop()
+            distinct = sum(b in LETTER_NAMES for b in letters)
+            start = k
+            if letters == ["اف", "ام"] and k > 0 and self.joined(k) and self.words[k - 1].verdict[0]:
+                start = k - 1  # «الجوهرة إف إم»: the station's name and FM
+                if not words[start].bare or self.claimed[start]:
+                    start = k
+            if start < k or (len(letters) >= 2 and distinct >= 2) or (len(letters) >= 3 and distinct >= 1):
+                if self.free(start, end):
+                    name = _written(text, words, start, end)
+                    if start == k and lead != w.bare:
+                        name = name[1:]
+                    self.found.append(Candidate("organization", _key(name), name, "acronym"))
+                    self.claim(start, end)
+            k = end
 
     def gazetteer(self) -> None:
         lex = self.lex
-        # In a sports story a city with no «في/من/إلى» before it is usually its club (ليفربول، برشلونة).
-        sports = sum(w.bare in SPORTS_CUES for w in self.words) >= 3
+        sports = self.sports
         starts = lex.place_starts
         for k in [k for k, w in enumerate(self.words) if w.bare in starts]:
             w = self.words[k]
@@ -544,18 +676,53 @@ class _Article:
                     continue
                 if size == 1 and not self.single_place(k, key, sports):
                     continue
-                text = _written(self.text, self.words, k, end)
+                if size == 1 and key in _NOT_PLACES:
+                    continue  # «مدينة»، «الأكاديمية»: head nouns GeoNames also lists as towns
                 locative = w.cut > 0 or (k > 0 and self.words[k - 1].bare in _LOCATIVES_AND_HEADS)
                 club = sports and not locative and lex.places[key][0] != "" and not lex.is_noun(key)
+                start = k
+                if sports:
+                    start, end, named = self.club_name(k, end)
+                    club = club or named
+                text = _written(self.text, self.words, start, end)
                 self.found.append(Candidate("organization" if club else "place", _key(text), text, "gazetteer"))
-                self.claim(k, end)
+                self.claim(start, end)
                 break
+
+    def club_name(self, start: int, end: int) -> tuple[int, int, bool]:
+        """A city's name widened to its club's in a sports story: «ريال مدريد»، «مانشستر
+        سيتي»، «هيوستون روكتس»; and whether it was widened."""
+        words, lex = self.words, self.lex
+        first = start
+        if start > 0 and self.joined(start) and not words[start].cut and words[start - 1].bare in CLUB_WORDS:
+            first = start - 1
+        last = end
+        while (
+            last < len(words)
+            and last - first < 4
+            and self.joined(last)
+            and not words[last].cut
+            and (
+                words[last].bare in CLUB_WORDS
+                or not (lex.is_known(words[last].bare) or words[last].bare in STOP or words[last].bare[:2] == "ال")
+            )
+            and words[last].bare.isalpha()
+            and self.free(last, last + 1)
+        ):
+            last += 1
+        return first, last, (first, last) != (start, end)
 
     def single_place(self, k: int, key: str, sports: bool = False) -> bool:
         """May the one word ``key`` at k be the GeoNames place? Everyday words need a
-        large city and a locative context; unknown words a city or a locative."""
+        large city and a locative context; unknown words a city or a locative. A word
+        that a name follows starts that name (ستيف كوري، فلاديمير بوتين)."""
         w = self.words[k]
         locative = (w.cut > 0 and w.norm[0] in "بل") or (k > 0 and self.words[k - 1].bare in LOCATIVES)
+        if not locative and self.joined(k + 1) and not self.words[k + 1].cut:
+            after = self.words[k + 1].bare
+            if self.words[k + 1].verdict[1] and (self.lex.is_person_name(after) or not self.lex.is_known(after)):
+                if not (self.sports and (after in CLUB_WORDS or not self.lex.is_known(after))):
+                    return False
         plain, after_locative, club = _place_rule(key, self.lex)
         return after_locative if locative else plain or (sports and club)
 
@@ -593,6 +760,7 @@ def discover_in(
     text = "\n\n".join(part for part in (title, summary, body) if part)
     article = _Article(text, lex, taxonomy_words(taxonomy) if taxonomy is not None else frozenset())
     article.bodies()
+    article.acronyms()
     article.people()
     article.gazetteer()
     found = tuple(dict.fromkeys(article.found))
