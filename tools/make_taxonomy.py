@@ -41,6 +41,7 @@ CANONICAL = {
 ALIASES: dict[str, list[str]] = {
     "US": ["الولايات المتحدة الأمريكية", "الولايات المتحدة الأميركية", "أمريكا", "أميركا"],
     "GB": ["بريطانيا", "المملكة المتحدة لبريطانيا العظمى وأيرلندا الشمالية"],
+    "TG": ["توجو"],
     "RU": ["روسيا الاتحادية"],
     "CN": ["الصين الشعبية", "جمهورية الصين الشعبية"],
     "SA": ["المملكة العربية السعودية", "المملكة السعودية"],
@@ -178,6 +179,16 @@ DEMONYM_EXCEPTIONS: dict[str, list[str]] = {
 DEMONYM_BY_RULE = {"TD", "NE", "GH", "UG", "TZ", "CU", "CO", "CL"}
 
 
+# The United Kingdom's four nations: CLDR has no territory for them, but they field their own
+# teams and news names them as countries (ISO 3166-2 codes).
+NATIONS: list[tuple[str, str, list[str], list[str]]] = [
+    ("GB-ENG", "إنجلترا", ["إنكلترا", "انقلترا", "إنقلترا", "انجلترا"], ["إنجليزي", "إنكليزي"]),
+    ("GB-NIR", "أيرلندا الشمالية", ["إيرلندا الشمالية"], []),
+    ("GB-SCT", "اسكتلندا", ["إسكتلندا", "اسكوتلندا"], ["اسكتلندي", "إسكتلندي"]),
+    ("GB-WLS", "ويلز", [], []),
+]
+
+
 def derived_demonym(name: str) -> str:
     """The usual nisba: drop ال and a final ا / يا / ة, add ي (فرنسا → فرنسي)."""
     base = name.removeprefix("ال")
@@ -191,6 +202,17 @@ def derived_demonym(name: str) -> str:
 def yaml_str(text: str) -> str:
     """Double-quoted YAML scalar (Arabic stays readable)."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def entry_lines(code: str, name: str, aliases: list[str], demonyms: list[str], no_match: list[str]) -> list[str]:
+    lines = [f"  - name: {yaml_str(name)}", f"    code: {yaml_str(code)}"]
+    if aliases:
+        lines.append(f"    aliases: [{', '.join(yaml_str(a) for a in dict.fromkeys(aliases))}]")
+    if demonyms:
+        lines.append(f"    demonyms: [{', '.join(yaml_str(d) for d in demonyms)}]")
+    if no_match:
+        lines.append(f"    no_match: [{', '.join(yaml_str(n) for n in no_match)}]")
+    return lines
 
 
 def country_block() -> list[str]:
@@ -208,14 +230,9 @@ def country_block() -> list[str]:
             demonyms = [derived_demonym(name)]
         else:
             demonyms = []
-        lines.append(f"  - name: {yaml_str(name)}")
-        lines.append(f"    code: {yaml_str(code)}")
-        if aliases:
-            lines.append(f"    aliases: [{', '.join(yaml_str(a) for a in dict.fromkeys(aliases))}]")
-        if demonyms:
-            lines.append(f"    demonyms: [{', '.join(yaml_str(d) for d in demonyms)}]")
-        if code in NO_MATCH:
-            lines.append(f"    no_match: [{', '.join(yaml_str(n) for n in NO_MATCH[code])}]")
+        lines += entry_lines(code, name, aliases, demonyms, NO_MATCH.get(code, []))
+    for code, name, aliases, demonyms in NATIONS:
+        lines += entry_lines(code, name, aliases, demonyms, [])
     lines.append(END)
     return lines
 

@@ -106,6 +106,7 @@ CLUB_WORDS = frozenset(
     normalize(w)
     for w in ("ريال", "أتلتيكو", "اتلتيكو", "إنتر", "انتر", "سبورتنغ", "أولمبيك", "اولمبيك", "سيتي", "يونايتد", "ستي")
 )
+_ACRONYM_STARTS = frozenset({*LETTER_NAMES, *LETTER_WORDS, *(c + name for c in "وفبل" for name in LETTER_NAMES)})
 # Capitalised Latin words that are no body's name.
 LATIN_STOP = frozenset(
     {"covid", "gdp", "dna", "pdf", "ai", "ceo", "tv", "fm", "am", "pm", "vip", "ok", "sms", "id", "usd"}
@@ -505,10 +506,6 @@ class _Article:
             and bare[2:] not in ROLE_HEADS
         )
 
-    def complement_end_after_conjunct(self, start: int, end: int, conjuncts: int, proper: bool) -> tuple[int, bool]:
-        more, more_proper = self.complement_end(end + 1, definite_head=True, conjuncts=conjuncts)
-        return max(more, end + 1), proper or more_proper
-
     def complement_end(self, start: int, *, definite_head: bool, conjuncts: int = 0) -> tuple[int, bool]:
         """The end of a head noun's complement (idafa chain, then adjectives, then up to
         ``conjuncts`` «و» + definite nouns), and whether it holds a proper name (a word no
@@ -555,9 +552,10 @@ class _Article:
                 end += 1
                 continue
             break
-        if conjuncts and end > start and self.is_definite(end - 1) and self._conjunct(end):
+        while conjuncts and end > start and self.is_definite(end - 1) and self._conjunct(end):
             # وزارة التجارة والاستثمار، لجنة الصحة والشؤون الاجتماعية: «و» + a definite noun
-            return self.complement_end_after_conjunct(start, end, conjuncts - 1, proper)
+            more, more_proper = self.complement_end(end + 1, definite_head=True)
+            end, proper, conjuncts = max(more, end + 1), proper or more_proper, conjuncts - 1
         # A chain that never reached a definite word or a name is no name («مجموعة كبيرة»).
         while end > start and not (self.is_definite(end - 1) or not self.lex.is_noun(self.words[end - 1].bare)):
             end -= 1
@@ -608,6 +606,13 @@ class _Article:
                 self.found.append(Candidate("place", _key(text), text, "head"))
             self.claim(k, claimed)
 
+    def is_letter(self, k: int, bare: str) -> bool:
+        """May word k be a Latin letter's name? «أن»، «أو»، «أم» (hamza above) are words; the
+        letters N, O, M are written «إن»، «او»، «إم»."""
+        if bare in LETTER_NAMES:
+            return True
+        return bare in LETTER_WORDS and self.text[self.words[k].end - len(bare)] != "أ"
+
     def acronyms(self) -> None:
         """Latin letters spelled in Arabic script (بي بي سي، إن بي إيه، زد دي إف), a radio
         station's «… إف إم», and capitalised Latin acronyms (CNN)."""
@@ -616,9 +621,12 @@ class _Article:
         k = 0
         while k < len(words):
             w = words[k]
+            if w.norm not in _ACRONYM_STARTS and not ("a" <= w.norm[:1] <= "z"):
+                k += 1  # most words: one set look-up
+                continue
             # «لبي بي سي»: the first letter may carry a proclitic
             lead = w.norm[1:] if w.norm[:1] in "وفبل" and w.norm[1:] in LETTER_NAMES else w.bare
-            if (w.cut and lead == w.bare) or not (lead in LETTER_NAMES or lead in LETTER_WORDS):
+            if (w.cut and lead == w.bare) or not self.is_letter(k, lead):
                 latin = text[w.start : w.end]
                 if (
                     latin.isascii()
@@ -634,9 +642,7 @@ class _Article:
                 k += 1
                 continue
             end = k + 1
-            while end < len(words) and self.joined(end) and not words[end].cut:
-                if words[end].bare not in LETTER_NAMES and words[end].bare not in LETTER_WORDS:
-                    break
+            while end < len(words) and self.joined(end) and not words[end].cut and self.is_letter(end, words[end].bare):
                 end += 1
             letters = [lead, *(x.bare for x in words[k + 1 : end])]
             if len(letters) >= 3 and letters[-1] in ("ان", "او", "ام") and letters[-2] in LETTER_NAMES:
@@ -759,8 +765,8 @@ def discover_in(
     lex = lex or lexicon()
     text = "\n\n".join(part for part in (title, summary, body) if part)
     article = _Article(text, lex, taxonomy_words(taxonomy) if taxonomy is not None else frozenset())
-    article.bodies()
     article.acronyms()
+    article.bodies()
     article.people()
     article.gazetteer()
     found = tuple(dict.fromkeys(article.found))

@@ -122,6 +122,50 @@ def test_a_city_in_a_sports_story_is_its_club() -> None:
     assert ("organization", "ليفربول", "gazetteer") in candidates(text)
 
 
+def test_a_named_club_keeps_its_other_words_in_a_sports_story() -> None:
+    text = "تغلب ريال مدريد على منافسه في مباراة الدوري، وسجل اللاعب هدفا، ثم فاز مانشستر سيتي في الملعب نفسه."
+    clubs = {written for type_, written, _ in candidates(text) if type_ == "organization"}
+    assert {"ريال مدريد", "مانشستر سيتي"} <= clubs
+
+
+def test_a_ministry_named_by_two_nouns_joined_by_and_is_one_name() -> None:
+    text = "وأعلنت وزارة البيئة والمياه والزراعة عن خطة، ورحب بها وزير الخارجية."
+    assert ("organization", "وزارة البيئة والمياه والزراعة", "head") in candidates(text)
+    # «و» + a role or another head noun starts something else
+    text = "وحضر ممثلو وزارة الطاقة والسفير البريطاني."
+    assert ("organization", "وزارة الطاقة", "head") in candidates(text)
+
+
+def test_a_nationality_after_a_named_company_describes_it_but_names_a_ministry() -> None:
+    found = candidates("وقالت شركة مايكروسوفت الأميركية إن وزارة العدل الأميركية طلبت البيانات.")
+    assert ("organization", "شركة مايكروسوفت", "head") in found
+    assert ("organization", "وزارة العدل الأميركية", "head") in found
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("وقال لبي بي سي إن الخطة جاهزة.", "بي بي سي"),
+        ("وذكرت شبكة سي إن إن أن الاجتماع انتهى.", "سي إن إن"),
+        ("وتابع مكتب إف بي آي القضية.", "إف بي آي"),
+        ("وقال مذيع راديو شمس إف إم إن البرنامج توقف.", "شمس إف إم"),
+    ],
+)
+def test_letters_spelled_out_in_arabic_script_are_an_acronym(text: str, name: str) -> None:
+    assert ("organization", name, "acronym") in candidates(text)
+
+
+def test_a_latin_acronym_is_weak_evidence_and_a_dateline_credit_is_none() -> None:
+    assert ("organization", "NASA", "latin") in candidates("وأعلنت NASA عن مهمة جديدة.")
+    assert not candidates("دبي (CNN) -- أعلنت الشركة عن نتائجها.")
+
+
+def test_two_towns_named_after_a_dual_head_are_places() -> None:
+    places = {written for type_, written, _ in candidates("وصلت القافلة إلى بلدتي الفوعة وكفريا.") if type_ == "place"}
+    assert "الفوعة" in places or "الفوعة وكفريا" in places
+    assert not any(type_ == "person" for type_, _, _ in candidates("وصلت القافلة إلى بلدتي الفوعة وكفريا."))
+
+
 # -- pass two ---------------------------------------------------------------------------
 
 
