@@ -106,17 +106,24 @@ class _Group:
 
 
 def taxonomy_prefixes(taxonomy: Taxonomy) -> frozenset[str]:
-    """Every beginning (two words or more) of the taxonomy's longer organisation names,
-    normalised: a discovered «مكتب الأمم المتحدة المعني» is the taxonomy's office, cut short."""
+    """Pieces of the taxonomy's longer organisation and place names, normalised: a
+    discovered name that is one is the taxonomy's entity, cut short. Every run of two
+    words or more of an organisation's name («مكتب الأمم المتحدة المعني»، «الخليج العربية»
+    of «مجلس التعاون لدول الخليج العربية»), and every beginning of a place's name («شرم»)."""
     cached = taxonomy.cache.get("discovery_prefixes")
     if cached is None:
-        prefixes: set[str] = set()
+        pieces: set[str] = set()
         for entity in taxonomy.entities:
-            if entity.type == "organization":
-                for name in entity.names:
-                    words = normalize(name).split()
-                    prefixes.update(" ".join(words[:size]) for size in range(2, len(words)))
-        cached = taxonomy.cache["discovery_prefixes"] = frozenset(prefixes)
+            for name in entity.names if entity.type in ("organization", "place") else ():
+                words = normalize(name).split()
+                if entity.type == "place":
+                    pieces.update(" ".join(words[:size]) for size in range(1, len(words)))
+                    continue
+                for start in range(len(words)):
+                    for end in range(start + 2, len(words) + 1):
+                        if end - start < len(words):
+                            pieces.add(" ".join(words[start:end]).removeprefix("ل"))
+        cached = taxonomy.cache["discovery_prefixes"] = frozenset(pieces)
     return cached
 
 

@@ -287,9 +287,10 @@ def _bare(norm: str, lex: Lexicon) -> tuple[str, int]:
     if lex.is_person_name(norm) or lex.is_noun(norm) or norm in TITLES or norm in PARTICLES or norm in ROLE_HEADS:
         return norm, 0
     if norm.startswith("لل") and len(norm) > 4:
-        if norm[1:] in lex.places or lex.is_person_name(norm[1:]):
-            return norm[1:], 1  # «للندن» is ل + «لندن»
-        return "ال" + norm[2:], 1
+        definite = "ال" + norm[2:]
+        if norm[1:] in lex.places or (lex.is_person_name(norm[1:]) and definite not in lex.words):
+            return norm[1:], 1  # «للندن» is ل + «لندن»; «للأمين» is ل + «الأمين», not ل + «لامين»
+        return definite, 1
     if norm in lex.places:
         return norm, 0  # «فيينا» is Vienna, not ف + «يينا»
     for clitic in _CLITICS:
@@ -548,6 +549,9 @@ class _Article:
             if self.words[end - 1].bare in TITLES and self.is_name_word(end):
                 end += 1  # جامعة الملك سعود، مستشفى الأمير سلطان
                 continue
+            if lex.is_person_name(self.words[end - 1].bare) and not self.is_definite(end) and self.is_name_word(end):
+                end += 1  # مطار حامد كرزاي
+                continue
             if nisba or bare in NAME_ADJECTIVES:
                 end += 1
                 continue
@@ -578,7 +582,7 @@ class _Article:
             if end == k + 1 or not self.free(k, end):
                 continue
             claimed = end
-            if head in ORG_HEADS and proper:
+            if proper:
                 while end > k + 2 and self.words[end - 1].bare in self.exclude and self.words[end - 1].bare[:2] == "ال":
                     end -= 1  # «شركة مايكروسوفت الأميركية» is «شركة مايكروسوفت»
             if definite and not any(
@@ -586,6 +590,8 @@ class _Article:
                 for j in range(k + 1, end)
             ):
                 continue  # «الوزارة» and «المجلس» alone are no names
+            if definite and head in PLACE_HEADS_ADMIN:
+                continue  # «المنطقة العربية»، «المدينة الساحلية»: a description, not a name
             if head == "حي" and not proper:
                 continue  # «حي» is also «alive»: a quarter needs a proper name (حي الملز)
             if head in PLACE_HEADS and not all(
@@ -654,13 +660,13 @@ class _Article:
                 start = k - 1  # «الجوهرة إف إم»: the station's name and FM
                 if not words[start].bare or self.claimed[start]:
                     start = k
-            if start < k or (len(letters) >= 2 and distinct >= 2) or (len(letters) >= 3 and distinct >= 1):
-                if self.free(start, end):
-                    name = _written(text, words, start, end)
-                    if start == k and lead != w.bare:
-                        name = name[1:]
-                    self.found.append(Candidate("organization", _key(name), name, "acronym"))
-                    self.claim(start, end)
+            spelled = start < k or (len(letters) >= 2 and distinct >= 2) or (len(letters) >= 3 and distinct >= 1)
+            if spelled and self.free(start, end):
+                name = _written(text, words, start, end)
+                if start == k and lead != w.bare:
+                    name = name[1:]
+                self.found.append(Candidate("organization", _key(name), name, "acronym"))
+                self.claim(start, end)
             k = end
 
     def gazetteer(self) -> None:
@@ -726,9 +732,12 @@ class _Article:
         locative = (w.cut > 0 and w.norm[0] in "بل") or (k > 0 and self.words[k - 1].bare in LOCATIVES)
         if not locative and self.joined(k + 1) and not self.words[k + 1].cut:
             after = self.words[k + 1].bare
-            if self.words[k + 1].verdict[1] and (self.lex.is_person_name(after) or not self.lex.is_known(after)):
-                if not (self.sports and (after in CLUB_WORDS or not self.lex.is_known(after))):
-                    return False
+            name_follows = self.words[k + 1].verdict[1] and (
+                self.lex.is_person_name(after) or not self.lex.is_known(after)
+            )
+            club_follows = self.sports and (after in CLUB_WORDS or not self.lex.is_known(after))
+            if name_follows and not club_follows:
+                return False
         plain, after_locative, club = _place_rule(key, self.lex)
         return after_locative if locative else plain or (sports and club)
 

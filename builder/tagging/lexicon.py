@@ -137,6 +137,9 @@ class Lexicon:
             stem = word[: -len(suffix)]
             if word.endswith(suffix) and len(stem) >= 3 and self.zipf(stem) >= 3.0:
                 return True
+        # «ه» only after a very frequent word that is no noun taking «ة» (خلاله، عليه، لديه).
+        if word.endswith("ه") and len(word) >= 4 and self.zipf(word[:-1]) >= max(4.5, self.zipf(word) + 1.0):
+            return True
         # The accusative of a noun or adjective: «عرضا»، «جماهيريا»، «مسؤولا».
         return word.endswith("ا") and len(word) >= 4 and self.is_noun(word[:-1])
 
