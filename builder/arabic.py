@@ -91,6 +91,12 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def normalize_words(text: str) -> str:
+    """``normalize`` with runs of whitespace made one space and the ends trimmed: the key
+    names and titles are compared by."""
+    return " ".join(normalize(text).split())
+
+
 _ARTICLE_PREFIX = re.compile(r"^ال(?=\w{2,})")
 
 

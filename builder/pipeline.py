@@ -19,7 +19,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from builder.arabic import normalize
+from builder.arabic import normalize, normalize_words
 from builder.archive import build_archive, neighbours
 from builder.cache import LoadCache, fingerprint, stat_of
 from builder.charts import svg_timeline
@@ -123,7 +123,7 @@ class Loaded:
 
 def identity(article: Article) -> str:
     """Equal for the same story saved twice: same title and body once normalised."""
-    text = normalize(article.title) + "\0" + " ".join(normalize(article.body).split())
+    text = normalize(article.title) + "\0" + normalize_words(article.body)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

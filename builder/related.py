@@ -35,7 +35,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
-from builder.arabic import normalize
+from builder.arabic import normalize_words
 from builder.model import Article
 
 WEIGHTS: dict[str, float] = {
@@ -60,7 +60,7 @@ _Key = tuple[str, str]
 
 def _identity(article: Article) -> tuple[str, str]:
     """Two articles with this in common are the same briefing (a duplicate)."""
-    title = " ".join(normalize(article.title).split())
+    title = normalize_words(article.title)
     return (title, article.date.isoformat() if article.date else "")
 
 

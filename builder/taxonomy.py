@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from builder.arabic import normalize
+from builder.arabic import normalize, normalize_words
 from builder.errors import ConfigError
 from builder.model import EntityRef
 from builder.slugs import slugify
@@ -119,11 +119,11 @@ class Taxonomy:
             for entity in self.entities:
                 # no_match only keeps a name out of running text; as a tag it is meant.
                 for name in (*entity.names, *entity.demonyms, *entity.no_match):
-                    index.setdefault(" ".join(normalize(name).split()), entity)
+                    index.setdefault(normalize_words(name), entity)
             self.cache["by_name"] = index
         # A tag is written with or without the article: "طاقة متجددة" / "الطاقة المتجددة".
         written = " ".join(keep_shadda(text).split())
-        plain = " ".join(normalize(text).split())
+        plain = normalize_words(text)
         bare = " ".join(word.removeprefix("ال") if len(word) > 4 else word for word in plain.split())
         definite = " ".join("ال" + word for word in bare.split())
         for key in (written, plain, bare, definite):

@@ -6,7 +6,7 @@ Every article's candidates (pass one, ``builder.tagging.discovery``) are pooled:
   exactly one longer name joins it («محمد بن سلمان» → «محمد بن سلمان بن عبدالعزيز»),
   and the entity is shown under its most complete common spelling;
 - a name seen with more than one type takes the type with the most evidence;
-- an entity becomes a tag when its evidence is strong enough (``TAG_RULE``);
+- an entity becomes a tag when its evidence is strong enough (``_strong_enough``);
 - then every article is tagged with the entities it mentions: its own candidates,
   full names learned from other articles, and a surname alone when one person of
   the archive has it.
@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from builder.arabic import normalize
+from builder.arabic import normalize, normalize_words
 from builder.model import Article, EntityRef, Mentions
 from builder.slugs import slugify
 from builder.tagger import entity_order
@@ -33,8 +33,8 @@ from builder.taxonomy import Editorial, Taxonomy
 
 # When a discovered entity becomes a tag (and so a tag page):
 # - two or more articles name it, with any evidence; or
-# - one article names it with strong evidence (a title or role, Arabic name structure,
-#   a head noun, a GeoNames place), and for a person with at least two name words.
+# - one article names it with strong evidence (``discovery.STRONG``: all but a lone pair of
+#   unknown words and a Latin acronym), and for a person with at least two name words.
 MIN_ARTICLES_WEAK = 2
 # A surname alone stands for a person only when that person's full name is in at least
 # this many articles, and no other person of the archive has the surname.
@@ -127,10 +127,6 @@ def taxonomy_prefixes(taxonomy: Taxonomy) -> frozenset[str]:
     return cached
 
 
-def _editorial_key(text: str) -> str:
-    return " ".join(normalize(text).split())
-
-
 def _strong_enough(group: _Group) -> tuple[bool, str]:
     if group.promoted:
         return True, "promoted by the editor"
@@ -162,9 +158,9 @@ def discover_entities(
     lex = lex or lexicon()
     editorial = editorial or Editorial()
     found = sorted(found, key=lambda item: item[0])
-    blocked = {_editorial_key(n) for n in editorial.block}
-    merges = {_editorial_key(a): _editorial_key(b) for a, b in editorial.merge}
-    retypes = {_editorial_key(n): t for n, t in editorial.retype}
+    blocked = {normalize_words(n) for n in editorial.block}
+    merges = {normalize_words(a): normalize_words(b) for a, b in editorial.merge}
+    retypes = {normalize_words(n): t for n, t in editorial.retype}
 
     # 1. Pool the candidates by normalised name; each name gets one type (most evidence).
     by_name: dict[str, Counter[str]] = defaultdict(Counter)
@@ -231,8 +227,8 @@ def discover_entities(
         target.roles += source.roles
         target.articles |= source.articles
 
-    promoted = {_editorial_key(n) for n in editorial.promote}
-    renames = {_editorial_key(a): b.strip() for a, b in editorial.rename}
+    promoted = {normalize_words(n) for n in editorial.promote}
+    renames = {normalize_words(a): b.strip() for a, b in editorial.rename}
     for group in groups.values():
         group.promoted = bool(group.keys & promoted)
         group.name = _display(group)

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from builder.arabic import normalize
+from builder.arabic import normalize, normalize_words
 from builder.tagger import _forms, _is_name_gap, _words_and_gaps
 from builder.tagging.lexicon import (
     COMMON_NOUN_ZIPF,
@@ -75,36 +75,16 @@ SPORTS_CUES = frozenset(
 ALIAS_HEADS = frozenset(
     normalize(w) for w in ("تنظيم", "حركة", "جماعة", "حزب", "جبهة", "نادي", "شركة", "وكالة", "مجموعة", "قناة", "صحيفة")
 )
-# Names of Latin letters as Arabic script spells them (بي بي سي = BBC). The first set never
-# reads as an everyday word; the second does (أن، أو، أم، إلى…) and only counts beside the first.
+# Names of Latin letters as Arabic script spells them (بي بي سي = BBC), normalised. The first
+# set never reads as an everyday word; the second normalises like one (إن/أن، أو، إم/أم، أي) and
+# only counts beside the first, and never when written with hamza above (``is_letter``).
 LETTER_NAMES = frozenset(
-    normalize(w)
-    for w in (
-        "بي",
-        "سي",
-        "دي",
-        "إف",
-        "اف",
-        "إس",
-        "اس",
-        "إيه",
-        "ايه",
-        "جي",
-        "تي",
-        "كيه",
-        "آر",
-        "إكس",
-        "زد",
-        "إتش",
-        "واي",
-        "إم",
-    )
+    normalize(w) for w in ("بي", "سي", "دي", "إف", "إس", "إيه", "جي", "تي", "كيه", "آر", "إكس", "زد", "إتش", "واي")
 )
-LETTER_WORDS = frozenset(normalize(w) for w in ("إن", "أو", "آي", "إي", "يو", "إل", "أم"))
+LETTER_WORDS = frozenset(normalize(w) for w in ("إن", "أو", "آي", "إي", "يو", "إل", "إم"))
 # Words that go with a city's name to name its club (ريال مدريد، مانشستر سيتي، إنتر ميلان).
 CLUB_WORDS = frozenset(
-    normalize(w)
-    for w in ("ريال", "أتلتيكو", "اتلتيكو", "إنتر", "انتر", "سبورتنغ", "أولمبيك", "اولمبيك", "سيتي", "يونايتد", "ستي")
+    normalize(w) for w in ("ريال", "أتلتيكو", "إنتر", "سبورتنغ", "أولمبيك", "سيتي", "ستي", "يونايتد")
 )
 _ACRONYM_STARTS = frozenset({*LETTER_NAMES, *LETTER_WORDS, *(c + name for c in "وفبل" for name in LETTER_NAMES)})
 # Capitalised Latin words that are no body's name.
@@ -319,10 +299,6 @@ _NOT_PLACES = frozenset({*ORG_HEADS, *PLACE_HEADS, *TITLES, *ROLE_HEADS, *_HEAD_
 _QUOTES = str.maketrans({q: " " for q in "\"«»“”'"})
 
 
-def _key(text: str) -> str:
-    return " ".join(normalize(text).split())
-
-
 class _Article:
     """One article's words and the spans already claimed by a name."""
 
@@ -483,7 +459,7 @@ class _Article:
                 continue
             role_text = _written(self.text, self.words, role[1], k) if role is not None else ""
             text = _written(self.text, self.words, k, end)
-            self.found.append(Candidate("person", _key(text), text, evidence, role_text))
+            self.found.append(Candidate("person", normalize_words(text), text, evidence, role_text))
             self.claim(k, end)
             k = end
 
@@ -603,13 +579,13 @@ class _Article:
                     continue
                 alias = ""
                 if end == k + 2 and (proper or head in ALIAS_HEADS):
-                    alias = _key(_written(self.text, self.words, k + 1, end))  # «حركة حماس» is also «حماس»
+                    alias = normalize_words(_written(self.text, self.words, k + 1, end))  # «حركة حماس» is also «حماس»
                 text = _written(self.text, self.words, k, end)
-                self.found.append(Candidate("organization", _key(text), text, "head", alias=alias))
+                self.found.append(Candidate("organization", normalize_words(text), text, "head", alias=alias))
             else:
                 start = k + 1 if head in PLACE_HEADS_ADMIN else k
                 text = _written(self.text, self.words, start, end)
-                self.found.append(Candidate("place", _key(text), text, "head"))
+                self.found.append(Candidate("place", normalize_words(text), text, "head"))
             self.claim(k, claimed)
 
     def is_letter(self, k: int, bare: str) -> bool:
@@ -651,21 +627,21 @@ class _Article:
             while end < len(words) and self.joined(end) and not words[end].cut and self.is_letter(end, words[end].bare):
                 end += 1
             letters = [lead, *(x.bare for x in words[k + 1 : end])]
-            if len(letters) >= 3 and letters[-1] in ("ان", "او", "ام") and letters[-2] in LETTER_NAMES:
-                end -= 1  # «لبي بي سي إن…»: BBC, then «إنّ»
+            if len(letters) >= 3 and letters[-1] in ("ان", "او") and letters[-2] != letters[-1]:
+                end -= 1  # «لبي بي سي إن…»: BBC, then «إنّ» (but «سي إن إن» is CNN)
                 letters.pop()
             distinct = sum(b in LETTER_NAMES for b in letters)
             start = k
             if letters == ["اف", "ام"] and k > 0 and self.joined(k) and self.words[k - 1].verdict[0]:
                 start = k - 1  # «الجوهرة إف إم»: the station's name and FM
-                if not words[start].bare or self.claimed[start]:
+                if self.claimed[start]:
                     start = k
             spelled = start < k or (len(letters) >= 2 and distinct >= 2) or (len(letters) >= 3 and distinct >= 1)
             if spelled and self.free(start, end):
                 name = _written(text, words, start, end)
                 if start == k and lead != w.bare:
                     name = name[1:]
-                self.found.append(Candidate("organization", _key(name), name, "acronym"))
+                self.found.append(Candidate("organization", normalize_words(name), name, "acronym"))
                 self.claim(start, end)
             k = end
 
@@ -697,7 +673,9 @@ class _Article:
                     start, end, named = self.club_name(k, end)
                     club = club or named
                 text = _written(self.text, self.words, start, end)
-                self.found.append(Candidate("organization" if club else "place", _key(text), text, "gazetteer"))
+                self.found.append(
+                    Candidate("organization" if club else "place", normalize_words(text), text, "gazetteer")
+                )
                 self.claim(start, end)
                 break
 
