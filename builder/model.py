@@ -128,6 +128,8 @@ class Article:
     publish_after: dt.datetime | None = None  # embargo: withheld until then
     entities: tuple[EntityRef, ...] = ()  # filled by the tagger
     mentions: Mentions = Mentions()  # filled by the tagger, in body order
+    dateline: str | None = None  # a wire dateline as written ("الرياض 25 شوال 1436 هـ … واس")
+    note: str | None = None  # an editor's or wire note shown under the title ("إضافة أولى")
 
     def __reduce__(self) -> tuple[Callable[..., Article], tuple[object, ...]]:
         # Pickling a str makes CPython keep a UTF-8 copy inside it for good:

@@ -25,6 +25,8 @@ KNOWN_KEYS = (
     "summary",
     "draft",
     "publish_after",
+    "dateline",
+    "note",
 )
 MAX_TITLE_CHARS = 300
 MAX_SUMMARY_CHARS = 280
@@ -196,5 +198,7 @@ def model_article(
         tags=_tags(meta.get("tags"), out),
         draft=_bool(meta.get("draft"), "draft", out),
         publish_after=embargo,
+        dateline=_text(meta.get("dateline"), "dateline", out),
+        note=_text(meta.get("note"), "note", out),
     )
     return (None if out.failed else article), tuple(out.problems)

@@ -132,6 +132,8 @@ def render_article(article: Article, context: ArticleContext) -> GeneratedFile:
         f"# {escape_markdown(article.title)}\n\n",
         '<p class="article-meta">' + " · ".join(meta) + "</p>\n\n",
     ]
+    if article.note:
+        parts.append(f'<p class="article-note">{html.escape(article.note)}</p>\n\n')
     if context.unpublished:
         # Only a preview build (--drafts) renders unpublished articles; say so loudly.
         state = "مسودة" if article.draft else "محظورة النشر حتى موعدها"
@@ -140,6 +142,8 @@ def render_article(article: Article, context: ArticleContext) -> GeneratedFile:
         folder = posixpath.dirname(path)
         chips = " ".join(_chip(folder, e) for e in article.entities)
         parts.append(f'<nav class="article-tags" aria-label="الوسوم" markdown>{chips}</nav>\n\n')
+    if article.dateline:
+        parts.append(f'<p class="article-dateline">{html.escape(article.dateline)}</p>\n\n')
     parts.append(context.body.strip() + "\n\n")
     if context.related:
         parts.append("## إحاطات ذات صلة\n\n" + article_list(path, context.related, with_summary=False) + "\n")

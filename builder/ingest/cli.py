@@ -6,13 +6,31 @@ import argparse
 import sys
 from pathlib import Path
 
+import yaml
+
+from builder.errors import BuilderError
 from builder.ingest.jsonrecords import DEFAULT_MAPPING, FieldMapping, MappingError, load_mapping
-from builder.ingest.report import as_json, summary_line
-from builder.ingest.run import ingest
+from builder.ingest.report import as_json, learned_lines, summary_line
+from builder.ingest.run import run_ingest
+from builder.wire import Outlets, default_outlets, parse_outlets, with_extra
 
 EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
+LEARNED_SHOWN = 10  # learned boilerplate lines printed without --verbose
+
+
+def load_outlets(path: Path | None) -> Outlets:
+    """The built-in outlet table, extended by a site's own file."""
+    if path is None:
+        return default_outlets()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BuilderError(f"--outlets {path}: cannot read the file: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise BuilderError(f"--outlets {path}: not valid YAML or JSON: {exc}") from None
+    return with_extra(default_outlets(), parse_outlets(data, str(path)).names)
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -33,9 +51,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     parser.add_argument(
         "--mapping",
+        metavar="FILE|JSON",
+        help="field mapping for JSON inputs: a JSON file, or the JSON itself inline (text starting with '{'), "
+        'e.g. --mapping \'{"title": "headline", "body": ["content", "text"]}\'',
+    )
+    parser.add_argument(
+        "--outlets",
         type=Path,
         metavar="FILE",
-        help='JSON field mapping for JSON inputs, e.g. {"title": "headline", "body": ["content", "text"]}',
+        help='YAML or JSON table of outlet identifiers and display names ({"was": "وكالة الأنباء السعودية"}); '
+        "extends the built-in table of Arab news agencies and outlets",
     )
     parser.add_argument("--report", type=Path, metavar="FILE", help="also write the report as JSON to FILE")
     verbosity = parser.add_mutually_exclusive_group()
@@ -65,8 +90,14 @@ def run(args: argparse.Namespace) -> int:
         except MappingError as exc:
             print(f"ingest: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    try:
+        outlets = load_outlets(args.outlets)
+    except BuilderError as exc:
+        print(f"ingest: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     show_progress = not args.quiet and sys.stderr.isatty()
-    outcomes = ingest(args.paths, args.into, mapping, _progress if show_progress else None)
+    result = run_ingest(args.paths, args.into, mapping, _progress if show_progress else None, outlets)
+    outcomes = result.outcomes
     for outcome in outcomes:
         if args.verbose or (outcome.status == "rejected" and not args.quiet):
             print(outcome.describe())
@@ -75,10 +106,14 @@ def run(args: argparse.Namespace) -> int:
                 print(f"  warning: {warning}")
     if not args.quiet:
         print(summary_line(outcomes))
+        if result.learned:
+            dropped = sum(int(str(entry["dropped"])) for entry in result.learned)
+            print(f"ingest: dropped {dropped} lines learned as boilerplate of their source:")
+            print("\n".join(learned_lines(result.learned, None if args.verbose else LEARNED_SHOWN)))
     if args.report is not None:
         try:
             args.report.parent.mkdir(parents=True, exist_ok=True)
-            args.report.write_text(as_json(outcomes), encoding="utf-8")
+            args.report.write_text(as_json(outcomes, result.learned), encoding="utf-8")
         except OSError as exc:
             print(f"ingest: cannot write the report {args.report}: {exc.strerror}", file=sys.stderr)
             return EXIT_USAGE

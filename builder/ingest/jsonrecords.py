@@ -48,14 +48,55 @@ class FieldMapping:
 DEFAULT_MAPPING = FieldMapping(DEFAULT_KEYS)
 
 
-def load_mapping(path: Path) -> FieldMapping:
+def load_mapping(value: str | Path) -> FieldMapping:
+    """The ``--mapping`` value: inline JSON (text starting with ``{``) or a JSON file's path."""
+    text = str(value)
+    if isinstance(value, str) and text.lstrip()[:1] == "{":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise MappingError(
+                f"--mapping {_shorten(text)}: neither a readable file nor valid inline JSON: "
+                f"{exc.msg} at line {exc.lineno} column {exc.colno} (character {exc.pos + 1})\n"
+                f"{_pointer(text, exc.pos)}"
+            ) from None
+        return parse_mapping(data, "--mapping")
+    path = Path(value)
+    if not text.strip():
+        raise MappingError('--mapping: empty; give a JSON file or inline JSON such as {"title": "headline"}')
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except OSError as exc:
-        raise MappingError(f"{path}: cannot read the mapping file: {exc.strerror}") from None
-    except ValueError as exc:
-        raise MappingError(f"{path}: the mapping file is not valid JSON: {exc}") from None
+        raise MappingError(
+            f"--mapping {text}: neither a readable file ({exc.strerror or exc}) nor inline JSON "
+            '(inline JSON starts with "{", e.g. {"title": "headline"})'
+        ) from None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise MappingError(f"--mapping {text}: the mapping file is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        raise MappingError(
+            f"--mapping {text}: the mapping file is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
     return parse_mapping(data, str(path))
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    """Inline JSON quoted in a message: one line, not too long."""
+    line = " ".join(text.split())
+    return repr(line if len(line) <= limit else line[: limit - 1] + "…")
+
+
+def _pointer(text: str, position: int, context: int = 30) -> str:
+    """The line of ``text`` around ``position``, and a caret under it."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    line = text[start : end if end != -1 else len(text)]
+    column = position - start
+    left = max(0, column - context)
+    shown = line[left : column + context]
+    return f"  {shown}\n  {' ' * (column - left)}^"
 
 
 def parse_mapping(data: object, origin: str) -> FieldMapping:

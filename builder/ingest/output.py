@@ -65,7 +65,7 @@ def render(candidate: Candidate, slug: str, cleaned: str) -> str:
     header: dict[str, object] = {"title": candidate.title}
     if candidate.date is not None:
         header["date"] = candidate.date.value
-    for key in ("source", "url", "author"):
+    for key in ("source", "url", "author", "dateline", "note"):
         value = getattr(candidate, key)
         if value:
             header[key] = value

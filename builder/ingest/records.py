@@ -24,6 +24,8 @@ class Candidate:
     fallback_slug: str = ""  # from the file name or record id, when the title makes none
     slug: str | None = None  # given by the input (a Markdown front matter), wins over the title
     markdown: bool = False  # body is Markdown already (from a .md input), not plain text
+    dateline: str | None = None  # a wire dateline read off the body's start, as written
+    note: str | None = None  # a wire note moved out of the title ("إضافة أولى")
     warnings: tuple[str, ...] = ()
 
 
@@ -43,7 +45,7 @@ class Outcome:
     """What ingest did with one input item; one line of the report."""
 
     origin: str
-    status: str  # written | duplicate | unchanged | rejected
+    status: str  # written | duplicate | joined | unchanged | rejected
     output: str | None = None  # the source file written or found unchanged
     reason: str | None = None  # why rejected, or "duplicate of <origin>"
     warnings: tuple[str, ...] = ()

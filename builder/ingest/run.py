@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+from builder.errors import BuilderError
+from builder.ingest.conventions import apply_conventions
 from builder.ingest.decoding import decode_bytes
 from builder.ingest.duplicates import find_duplicates
 from builder.ingest.html import declared_charset, looks_like_html, read_html
@@ -15,6 +19,9 @@ from builder.ingest.output import NotAnArticle, Prepared, identity, identity_of,
 from builder.ingest.plaintext import read_plain
 from builder.ingest.records import Item, Outcome, Rejected
 from builder.ingest.trec import looks_like_trec, read_trec
+from builder.readers import SUPPORTED_SUFFIXES, parse_front_matter, read_file
+from builder.slugs import MAX_SLUG_LENGTH, slugify
+from builder.wire import Outlets
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024  # a JSON export may be large; more is not an article feed
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".aspx")
@@ -106,9 +113,19 @@ class Planned:
     text: str | None = None
 
 
-def plan(items: list[Item], into: Path) -> list[Planned]:
+@dataclass(frozen=True)
+class Plan:
+    """Every item's fate, and the boilerplate learned from the batch."""
+
+    planned: list[Planned]
+    learned: list[dict[str, object]]
+
+
+def plan(items: list[Item], into: Path, outlets: Outlets | None = None) -> Plan:
     """Decide every item's fate. Reads existing files under ``into``; writes nothing."""
-    ordered = sorted(items, key=lambda item: origin_key(item.origin))
+    applied = apply_conventions(sorted(items, key=lambda item: origin_key(item.origin)), outlets)
+    joined = [Planned(outcome) for outcome in applied.joined]
+    ordered = sorted(applied.items, key=lambda item: origin_key(item.origin))
     results: dict[int, Planned] = {}
     prepared: list[tuple[int, Prepared]] = []
     for index, item in enumerate(ordered):
@@ -132,34 +149,171 @@ def plan(items: list[Item], into: Path) -> list[Planned]:
             )
             continue
         results[index] = _place(item_prepared, into, claimed)
-    return [results[index] for index in range(len(ordered))]
+    planned = [results[index] for index in range(len(ordered))] + joined
+    return Plan(sorted(planned, key=lambda p: origin_key(p.outcome.origin)), applied.learned)
 
 
 def _place(item: Prepared, into: Path, claimed: set[Path]) -> Planned:
-    """Pick the file for a kept article: new, unchanged, or a conflict."""
+    """Pick the file for a kept article: new, unchanged, or a conflict.
+
+    The slug written is the address the build will give the file: stable under
+    the builder's own slugify (so never cut again), and free site-wide once
+    casefolded, among the files already under ``into`` and this run's own.
+    """
     origin = item.candidate.origin
     wanted = identity_of(item.candidate)
+    addresses = _addresses(into, claimed)
     for number in range(1, MAX_SLUG_SUFFIX):
-        slug = item.slug if number == 1 else f"{item.slug}-{number}"
+        slug = _numbered_slug(item.slug, number)
         target = into / item.folder / f"{slug}.md"
         relative = f"{item.folder}/{slug}.md"
-        if target in claimed:
-            continue  # another article of this run has that name
+        if target in claimed or slug.casefold() in addresses.run:
+            continue  # another article of this run has that name, or that address
         text = item.render(slug)
         existing = _existing(target)
         if existing is None:
-            claimed.add(target)
+            if addresses.taken(slug, relative):
+                continue  # a file elsewhere under `into` (another month…) has that address
+            addresses.claim(slug, target, claimed)
             return Planned(Outcome(origin, "written", output=target.as_posix(), warnings=item.warnings), target, text)
         if existing == text:
-            claimed.add(target)
+            addresses.claim(slug, target, claimed)
             return Planned(Outcome(origin, "unchanged", output=target.as_posix(), warnings=item.warnings))
         if identity(existing, relative) == wanted:
-            claimed.add(target)
+            addresses.claim(slug, target, claimed)
             reason = f"conflict: {target.as_posix()} exists and differs from what ingest would write; not overwritten"
             return Planned(Outcome(origin, "rejected", output=target.as_posix(), reason=reason, warnings=item.warnings))
         # A different article already has that name: try the next suffix.
     reason = f"no free file name for slug {item.slug!r}"
     return Planned(Outcome(origin, "rejected", reason=reason, warnings=item.warnings))
+
+
+def _numbered_slug(slug: str, number: int) -> str:
+    """``slug`` (number 1) or ``slug-<number>``, at most MAX_SLUG_LENGTH characters.
+
+    The base is cut to make room for the suffix (at a ``-`` boundary when
+    possible, as :func:`slugify` cuts), so the builder, which slugifies the
+    front matter's ``slug:`` again, keeps the suffix: ``slugify(result) == result``.
+    """
+    if number == 1:
+        return _stable_slug(slug)
+    suffix = f"-{number}"
+    room = MAX_SLUG_LENGTH - len(suffix)
+    base = slug
+    if len(base) > room:
+        cut = base[:room]
+        if base[room] != "-" and "-" in cut[room // 2 :]:
+            cut = cut.rsplit("-", 1)[0]
+        base = cut.strip("-")
+    return _stable_slug(f"{base}{suffix}")
+
+
+def _stable_slug(slug: str) -> str:
+    """``slug`` as the builder will read it back: slugify until nothing changes."""
+    for _ in range(4):
+        again = slugify(slug)
+        if again == slug or not again:
+            break
+        slug = again
+    return slug
+
+
+@dataclass
+class _Addresses:
+    """Article addresses (build slugs, casefolded, as the build compares them) taken
+    under ``into``: by files there before the run (read once), and by this run."""
+
+    on_disk: dict[str, set[str]]  # address -> files (relative to `into`) that claim it
+    run: set[str]
+
+    def taken(self, slug: str, relative: str) -> bool:
+        """Whether a file other than ``relative`` already claims ``slug``'s address."""
+        return bool(self.on_disk.get(slug.casefold(), set()) - {relative})
+
+    def claim(self, slug: str, target: Path, claimed: set[Path]) -> None:
+        claimed.add(target)
+        self.run.add(slug.casefold())
+
+
+# The addresses of the run under way: `plan` hands every `_place` call one fresh
+# `claimed` set per run, so the folder is scanned once per run, not once per item.
+_run_addresses: list[tuple[set[Path], Path, _Addresses]] = []
+
+
+def _addresses(into: Path, claimed: set[Path]) -> _Addresses:
+    for known, folder, addresses in _run_addresses:
+        if known is claimed and folder == into:
+            return addresses
+    # A new run (or another run interleaved): what this run claimed so far is in `claimed`.
+    addresses = _Addresses(_addresses_on_disk(into), {path.stem.casefold() for path in claimed})
+    _run_addresses[:] = [(claimed, into, addresses)]
+    return addresses
+
+
+_FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
+_SLUG_KEY = re.compile(r"""^["']?slug["']?[ \t]*:""")
+
+
+def _addresses_on_disk(into: Path) -> dict[str, set[str]]:
+    """The address every source file under ``into`` claims, as the build reads it."""
+    found: dict[str, set[str]] = {}
+    if not into.is_dir():
+        return found
+    for directory, subdirs, names in os.walk(into):
+        subdirs[:] = [d for d in subdirs if not d.startswith(".")]
+        here = Path(directory)
+        for name in names:
+            path = here / name
+            if name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+                continue
+            relative = path.relative_to(into).as_posix()
+            address = _address_of(path, relative)
+            if address:
+                found.setdefault(address.casefold(), set()).add(relative)
+    return found
+
+
+def _address_of(path: Path, relative: str) -> str:
+    """The slug the build gives a source file: its front matter's ``slug:``, else its name."""
+    given: object = None
+    if path.suffix.lower() in (".md", ".markdown"):
+        try:
+            given = _front_matter_slug(path.read_bytes().decode("utf-8-sig", errors="replace"), path, relative)
+        except OSError:
+            given = None
+    if isinstance(given, str | int | float) and not isinstance(given, bool):
+        return slugify(str(given))
+    stem = slugify(PurePosixPath(relative).stem)
+    return stem or "article-" + hashlib.sha1(relative.encode("utf-8")).hexdigest()[:10]
+
+
+def _front_matter_slug(text: str, path: Path, relative: str) -> object:
+    """The ``slug:`` value of a Markdown file's front matter, or None.
+
+    The one ``slug:`` line is read on its own (fast, for folders of thousands of
+    files); anything unusual is read by the builder's own reader."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if not lines or not _FRONT_MATTER_FENCE.match(lines[0]):
+        return None
+    for index in range(1, len(lines)):
+        line = lines[index]
+        if _FRONT_MATTER_FENCE.match(line) or line.rstrip() == "...":
+            return None
+        if not _SLUG_KEY.match(line):
+            continue
+        following = lines[index + 1] if index + 1 < len(lines) else ""
+        if not following[:1].isspace():  # the value is on this one line
+            try:
+                value, _lines = parse_front_matter(line, relative, index + 1)
+            except BuilderError:
+                value = {}
+            if "slug" in value:
+                return value["slug"]
+        try:
+            return read_file(path, relative).metadata.get("slug")
+        except BuilderError:
+            return None
+    return None
 
 
 def _existing(target: Path) -> str | None:
@@ -182,12 +336,21 @@ def write(planned: Iterable[Planned]) -> None:
         temporary.replace(item.target)
 
 
-def ingest(
+@dataclass(frozen=True)
+class Ingested:
+    """What an ingest run did: one outcome per item, and the learned boilerplate it dropped."""
+
+    outcomes: list[Outcome]
+    learned: list[dict[str, object]]
+
+
+def run_ingest(
     paths: Iterable[Path],
     into: Path,
     mapping: FieldMapping = DEFAULT_MAPPING,
     progress: Progress | None = None,
-) -> list[Outcome]:
+    outlets: Outlets | None = None,
+) -> Ingested:
     """Ingest every input under ``paths`` into the source folder ``into``."""
     files = find_inputs(paths)
     items: list[Item] = []
@@ -195,6 +358,16 @@ def ingest(
         items.extend(read_input(file, mapping))
         if progress:
             progress(number, len(files))
-    planned = plan(items, into)
-    write(planned)
-    return [p.outcome for p in planned]
+    decided = plan(items, into, outlets)
+    write(decided.planned)
+    return Ingested([p.outcome for p in decided.planned], decided.learned)
+
+
+def ingest(
+    paths: Iterable[Path],
+    into: Path,
+    mapping: FieldMapping = DEFAULT_MAPPING,
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """:func:`run_ingest`, the outcomes only."""
+    return run_ingest(paths, into, mapping, progress).outcomes
