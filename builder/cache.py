@@ -32,7 +32,7 @@ _CODE_SUFFIXES = {".py", ".yml", ".yaml", ".json", ".txt"}
 # Libraries whose behaviour shapes an article (parsing, dates, Unicode data).
 _LIBRARIES = ("pyyaml", "hijridate", "babel")
 
-Stat = tuple[int, int]  # size in bytes, modification time in ns
+Stat = tuple[int | str, ...]  # size in bytes, modification time in ns, and what else a result depends on
 Hook = Callable[[str, Any], Any]  # (relative path, value) → value
 
 

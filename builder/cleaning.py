@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,7 @@ import yaml
 
 from builder.arabic import normalize, strip_invisible
 from builder.errors import ConfigError
+from builder.recurring import strip_edges
 
 BOILERPLATE_FILE = Path(__file__).parent / "data" / "boilerplate.yml"
 MAX_PREFIX_LINE_WORDS = 20
@@ -43,6 +45,9 @@ class BoilerplateRules:
     drop_prefixes: tuple[str, ...]
     tail_markers: frozenset[str]
     longest: int = 0  # characters of the longest whole-line phrase
+    # Lines learned as boilerplate of the file's group (``builder.recurring``): they
+    # leave the body's edges only. Set per file by the pipeline for plain files.
+    edge_lines: frozenset[str] = frozenset()
 
 
 def _match_form(line: str) -> str:
@@ -161,6 +166,21 @@ def _mark_subheadings(paragraphs: list[str]) -> list[str]:
     return marked
 
 
+def body_paragraphs(text: str, rules: BoilerplateRules | None = None, *, plain_text: bool = True) -> list[str]:
+    """A body's paragraphs without the phrase-list boilerplate: what learning and
+    wire reading look at, before :func:`finish_body`."""
+    rules = rules or default_rules()
+    return _drop_boilerplate(_paragraphs(text, line_is_paragraph=plain_text), rules)
+
+
+def finish_body(paragraphs: Sequence[str], rules: BoilerplateRules | None = None) -> str:
+    """The body text: learned boilerplate gone from its edges, subheadings marked."""
+    kept = list(paragraphs)
+    if rules is not None and rules.edge_lines:
+        kept, _ = strip_edges(kept, rules.edge_lines)
+    return "\n\n".join(_mark_subheadings(kept))
+
+
 def clean_body(text: str, rules: BoilerplateRules | None = None, *, plain_text: bool = True) -> str:
     """Clean an article body. ``plain_text`` is True for ``.txt`` sources (one
     paragraph per line) and False for Markdown (blank lines separate paragraphs).
@@ -168,7 +188,4 @@ def clean_body(text: str, rules: BoilerplateRules | None = None, *, plain_text: 
     Idempotent: cleaning a cleaned body changes nothing.
     """
     rules = rules or default_rules()
-    paragraphs = _paragraphs(text, line_is_paragraph=plain_text)
-    paragraphs = _drop_boilerplate(paragraphs, rules)
-    paragraphs = _mark_subheadings(paragraphs)
-    return "\n\n".join(paragraphs)
+    return finish_body(body_paragraphs(text, rules, plain_text=plain_text), rules)

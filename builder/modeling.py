@@ -9,10 +9,11 @@ import re
 from pathlib import PurePosixPath
 
 from builder.arabic import ascii_digits
-from builder.cleaning import BoilerplateRules, clean_body, tidy_line
+from builder.cleaning import BoilerplateRules, body_paragraphs, clean_body, finish_body, tidy_line
 from builder.model import Article, Problem, RawArticle, Severity
 from builder.safety import escape_plain_body, is_safe_url, neutralize_markdown
 from builder.slugs import slugify
+from builder.wire import WireBody, date_disagreement, default_outlets, read_body
 
 KNOWN_KEYS = (
     "title",
@@ -138,6 +139,13 @@ def _slug(value: object, path: str, out: _Collector) -> str:
     return slug or "article-" + hashlib.sha1(path.encode("utf-8")).hexdigest()[:10]
 
 
+def plain_body(text: str, rules: BoilerplateRules | None = None) -> WireBody:
+    """A plain file's paragraphs after phrase-list boilerplate, with its wire
+    dateline and trailers read: what the article shows and what the archive
+    learns its recurring lines from (``pipeline.learn_plain_boilerplate``)."""
+    return read_body(body_paragraphs(text, rules, plain_text=True))
+
+
 def plain_summary(body_markdown: str) -> str:
     """The first sentence of the first paragraph, as plain text."""
     for paragraph in body_markdown.split("\n\n"):
@@ -179,7 +187,23 @@ def model_article(
         out.error(f"'url' must be an http:// or https:// address: {url[:80]!r}", "url")
         url = None
     plain = raw.source_path.lower().endswith(".txt")
-    cleaned = clean_body(raw.body, rules, plain_text=plain)
+    source = _text(meta.get("source"), "source", out)
+    dateline = _text(meta.get("dateline"), "dateline", out)
+    if plain:
+        # A plain file is read as wire copy: dateline, trailers, learned edges.
+        wire = plain_body(raw.body, rules)
+        cleaned = finish_body(wire.paragraphs, rules)
+        found = wire.dateline
+        if found is not None and dateline is None:
+            dateline = found.text
+            if date is None and found.date is not None:
+                date, published = found.date.date, found.date.moment
+            elif date is not None and (warning := date_disagreement(date, found)) is not None:
+                out.warning(warning, "date")
+            if source is None and found.agency:
+                source = default_outlets().display(found.agency)
+    else:
+        cleaned = clean_body(raw.body, rules, plain_text=False)
     if not cleaned.strip():
         out.error("the article has no body text (it is empty, or only boilerplate, after cleaning)")
     body = escape_plain_body(cleaned) if plain else neutralize_markdown(cleaned)
@@ -192,13 +216,13 @@ def model_article(
         summary=summary,
         date=date,
         published=published,
-        source=_text(meta.get("source"), "source", out),
+        source=source,
         url=url,
         author=_text(meta.get("author"), "author", out),
         tags=_tags(meta.get("tags"), out),
         draft=_bool(meta.get("draft"), "draft", out),
         publish_after=embargo,
-        dateline=_text(meta.get("dateline"), "dateline", out),
+        dateline=dateline,
         note=_text(meta.get("note"), "note", out),
     )
     return (None if out.failed else article), tuple(out.problems)

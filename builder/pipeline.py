@@ -9,10 +9,12 @@ plain data. The CLI (and the bundle) then write what changed into ``docs/``
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import os
+import posixpath
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from builder.arabic import normalize, normalize_words
 from builder.archive import build_archive, neighbours
-from builder.cache import LoadCache, fingerprint, stat_of
+from builder.cache import LoadCache, Stat, fingerprint, stat_of
 from builder.charts import svg_timeline
 from builder.cleaning import BoilerplateRules, default_rules
 from builder.config import SiteConfig, load_site_config
@@ -29,8 +31,9 @@ from builder.errors import ConfigError, SourceError
 from builder.feeds import publication_files
 from builder.memory import release_freed_memory
 from builder.model import Article, EntityRef, GeneratedFile, Problem, Rejection, Severity
-from builder.modeling import model_article
+from builder.modeling import model_article, plain_body
 from builder.readers import read_file
+from builder.recurring import EdgeSample, learn, line_key, lines_fingerprint, sample
 from builder.related import related_articles
 from builder.render import ArticleContext, link, render_archive, render_article, render_home, tag_page_path
 from builder.report import BuildReport
@@ -43,14 +46,18 @@ from builder.tagging.discovery import Discovered, discover_in
 from builder.tagpages import INDEX_PATH as TAGS_INDEX
 from builder.tagpages import iter_tag_pages
 from builder.taxonomy import Taxonomy, load_taxonomy
+from builder.wire import dateline_place
 
 Progress = Callable[[str, int, int], None]
+PLAIN_SUFFIX = ".txt"
 
 
 @dataclass(frozen=True)
 class SourceFile:
     path: Path
     relative: str  # posix, relative to the source folder: how the report names it
+    # Lines learned as boilerplate of the plain files of its folder (``learn_plain_boilerplate``).
+    edge_lines: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,8 @@ class Collected:
     search_records: Mapping[str, SearchRecord] = field(default_factory=dict)
     # Pass one of entity discovery, by source path (cached with the article).
     discovered: Mapping[str, Discovered] = field(default_factory=dict)
+    # Boilerplate learned from plain files, per folder: {"folder", "line", "stories"}.
+    learned: tuple[Mapping[str, object], ...] = ()
 
 
 def discover(source_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]], list[Rejection]]:
@@ -138,6 +147,8 @@ def load_article(
     article and pure, so it runs in worker processes. Never raises for bad input."""
     try:
         raw = read_file(file.path, file.relative)
+        if file.edge_lines:
+            rules = dataclasses.replace(rules, edge_lines=file.edge_lines)
         article, problems = model_article(raw, rules, unknown_keys_are_errors=unknown_keys_are_errors)
         if article is None or tagging is None:
             return Loaded(article, problems, None, identity(article) if article else "")
@@ -145,7 +156,13 @@ def load_article(
         problems += found
         if any(p.severity is Severity.ERROR for p in found):
             return Loaded(None, problems)
-        discovered = discover_in(tagged.title, tagged.summary, tagged.body, tagging.taxonomy)
+        discovered = discover_in(
+            tagged.title,
+            tagged.summary,
+            tagged.body,
+            tagging.taxonomy,
+            dateline_place=dateline_place(tagged.dateline),
+        )
         return Loaded(tagged, problems, search_record(tagged), identity(tagged), discovered)
     except SourceError as exc:
         return Loaded(None, (Problem(exc.path, exc.message, Severity.ERROR, exc.line),))
@@ -183,7 +200,7 @@ def load_all(
     )
     results: list[Loaded | None] = [None] * len(files)
     # Stat before reading: a file changed while it is read is read again next time.
-    stats = [stat_of(file.path) for file in files] if cache is not None else []
+    stats = [_cache_stat(file) for file in files] if cache is not None else []
     todo: list[int] = []
     for index, file in enumerate(files):
         hit = cache.get(file.relative, stats[index]) if cache is not None else None
@@ -212,6 +229,54 @@ def load_all(
         for index in todo:
             keep(index, load(files[index]))
     return [result for result in results if result is not None]
+
+
+def _cache_stat(file: SourceFile) -> Stat | None:
+    """What a cached result of ``file`` is valid for: its size and time, and the
+    lines learned from its folder (a new file there can change them)."""
+    stat = stat_of(file.path)
+    return stat if stat is None or not file.edge_lines else (*stat, lines_fingerprint(file.edge_lines))
+
+
+def plain_group(relative: str) -> str:
+    """Whose boilerplate a plain file shares: the files of its folder."""
+    return posixpath.dirname(relative) or "."
+
+
+def learn_plain_boilerplate(
+    files: Sequence[SourceFile], rules: BoilerplateRules, progress: Progress | None = None
+) -> tuple[list[SourceFile], list[dict[str, object]]]:
+    """Each plain (``.txt``) file with the lines learned as boilerplate of its
+    folder (``builder.recurring``), and those lines for the report. Markdown is
+    written by editors, so nothing is learned from it or taken out of it."""
+    plain = [f for f in files if f.relative.lower().endswith(PLAIN_SUFFIX)]
+    samples: list[EdgeSample] = []
+    spelled: dict[str, str] = {}
+    for done, file in enumerate(plain, start=1):
+        try:
+            paragraphs = plain_body(read_file(file.path, file.relative).body, rules).paragraphs
+        except SourceError:
+            continue  # reported when the file is loaded
+        samples.append(sample(plain_group(file.relative), paragraphs))
+        for paragraph in paragraphs:
+            spelled.setdefault(line_key(paragraph), paragraph)
+        if progress and (done % 1000 == 0 or done == len(plain)):
+            progress("learning boilerplate", done, len(plain))
+    learned = learn(samples)
+    if not learned.lines:
+        return list(files), []
+    lines = [
+        {"folder": group, "line": spelled.get(key, key), "stories": learned.stories[(group, key)]}
+        for group, keys in learned.lines.items()
+        for key in sorted(keys, key=lambda k: (-learned.stories[(group, k)], k))
+    ]
+    with_lines = [
+        dataclasses.replace(f, edge_lines=learned.for_group(plain_group(f.relative)))
+        if f.relative.lower().endswith(PLAIN_SUFFIX)
+        else f
+        for f in files
+    ]
+    return with_lines, lines
 
 
 def spool_record(records: RecordSpool, relative: str, result: Loaded) -> Loaded:
@@ -307,6 +372,7 @@ def collect(
     records = records if records is not None else RecordSpool()
     now = now or dt.datetime.now(dt.UTC)
     files, ignored, refused = discover(source_dir)
+    files, learned = learn_plain_boilerplate(files, rules, progress)
     rejections = list(refused)
     articles: list[Article] = []
     problems: list[Problem] = []
@@ -366,6 +432,7 @@ def collect(
         # On disk until the index is built: held, they would sit under the build's peak.
         search_records=records.only(a.source_path for a in published),
         discovered={a.source_path: discovered[a.source_path] for a in published if a.source_path in discovered},
+        learned=tuple(learned),
     )
 
 
@@ -454,6 +521,7 @@ def report_for(collected: Collected, file_stats: dict[str, int] | None = None) -
         ignored=collected.ignored,
         problems=collected.problems,
         files=file_stats or {},
+        learned=collected.learned,
     )
 
 

@@ -82,10 +82,11 @@ class Learned:
     def for_group(self, group: str) -> frozenset[str]:
         return self.lines.get(group, frozenset())
 
-    def fingerprint(self, group: str) -> str:
-        """Changes whenever the group's learned lines do (a cache key part)."""
-        text = "\n".join(sorted(self.for_group(group)))
-        return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16] if text else ""
+
+def lines_fingerprint(lines: frozenset[str]) -> str:
+    """Changes whenever a group's learned lines do (a cache key part)."""
+    text = "\n".join(sorted(lines))
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16] if text else ""
 
 
 def learn(samples: Iterable[EdgeSample]) -> Learned:

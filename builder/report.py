@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +22,8 @@ class BuildReport:
     ignored: tuple[tuple[str, str], ...]  # hidden files and the like, with the reason
     problems: tuple[Problem, ...]
     files: dict[str, int] = field(default_factory=dict)  # written / unchanged / removed
+    # Lines learned as boilerplate of plain files, per folder (``pipeline.learn_plain_boilerplate``).
+    learned: tuple[Mapping[str, object], ...] = ()
 
     @property
     def undated(self) -> tuple[Article, ...]:
@@ -61,6 +63,7 @@ class BuildReport:
             "rejected": [{"file": r.source_path, "line": r.line, "reason": r.reason} for r in self.rejections],
             "warnings": [{"file": p.path, "line": p.line, "message": p.message} for p in self.warnings],
             "files": self.files,
+            "learned_boilerplate": [dict(entry) for entry in self.learned],
         }
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 

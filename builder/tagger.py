@@ -30,6 +30,7 @@ from builder.arabic import normalize, sort_key
 from builder.model import Article, EntityRef, Mentions, Problem, Severity
 from builder.slugs import slugify
 from builder.taxonomy import TYPES, Entity, Taxonomy, keep_shadda
+from builder.wire import dateline_place
 
 # A token: letters and digits plus the marks, tatweel and joiners that sit inside Arabic
 # words; "_" separates (hashtags such as #قطاع_غزة).
@@ -493,7 +494,9 @@ def tag_article(article: Article, taxonomy: Taxonomy, *, strict: bool = False) -
                 order[(e.type, e.slug)] = entity_order(e.ref)
 
     body_parts, in_body = _scan(article.body, matcher)
-    mentioned = [target for text in (article.title, article.summary) for _, _, target in _scan(text, matcher)[1]]
+    # The dateline's city is a place the article is filed from: tagged like a mention.
+    heads = (article.title, article.summary, dateline_place(article.dateline))
+    mentioned = [target for text in heads for _, _, target in _scan(text, matcher)[1]]
     mentioned += [target for _, _, target in in_body]
     for target in dict.fromkeys(mentioned):  # each entity once, in text order
         for given in matcher.tags[target]:

@@ -68,8 +68,9 @@ must stay a dateline from Riyadh.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -523,6 +524,50 @@ def strip_trailers(paragraphs: list[str]) -> tuple[list[str], list[str]]:
         removed.insert(0, kept[last][start:].strip())
         kept[last:] = [head] if head.strip() else []
     return (kept, removed) if removed else (list(paragraphs), [])
+
+
+# ---------------------------------------------------------------- bodies
+
+# A date field this far from its dateline's date is reported (a sighted Hijri
+# month may start a day off the Umm al-Qura table, so one day is tolerated).
+DATELINE_TOLERANCE = dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class WireBody:
+    """A body's paragraphs with its opening dateline and closing trailers taken out."""
+
+    paragraphs: tuple[str, ...]
+    dateline: Dateline | None
+    trailers: tuple[str, ...]
+
+
+def read_body(paragraphs: Sequence[str], *, outlets: Outlets | None = None) -> WireBody:
+    """The dateline read off the first paragraph (what follows it on that line
+    stays) and the wire trailers cut from the end. Used by ``ingest`` for every
+    item and by ``build`` for plain ``.txt`` files, so both read a body alike."""
+    kept = [p for p in paragraphs if p.strip()]
+    dateline = parse_dateline(kept[0], outlets=outlets) if kept else None
+    if dateline is not None:
+        kept[0:1] = [dateline.rest] if dateline.rest.strip() else []
+    kept, trailers = strip_trailers(kept)
+    return WireBody(tuple(kept), dateline, tuple(trailers))
+
+
+def dateline_place(dateline: str | None) -> str:
+    """The city an article's stored dateline names ("" when none)."""
+    found = parse_dateline(dateline) if dateline else None
+    return found.place or "" if found is not None else ""
+
+
+def date_disagreement(given: dt.date, dateline: Dateline) -> str | None:
+    """The warning for a date field more than a day away from the dateline's date."""
+    if dateline.date is None or abs(given - dateline.date.date) <= DATELINE_TOLERANCE:
+        return None
+    return (
+        f"the date field ({given.isoformat()}) and the dateline's date "
+        f"({dateline.date.date.isoformat()}) differ by more than a day; the date field is kept"
+    )
 
 
 # ---------------------------------------------------------------- titles

@@ -30,11 +30,8 @@ from dataclasses import dataclass, replace
 from builder.arabic import normalize_words
 from builder.ingest.records import Candidate, Item, Outcome
 from builder.recurring import Learned, learn, report_lines, sample, strip_edges, tally
-from builder.wire import Outlets, WireTitle, default_outlets, parse_dateline, split_title, strip_trailers
+from builder.wire import Outlets, WireTitle, date_disagreement, default_outlets, read_body, split_title
 
-# An item dated this far from its dateline's date is reported (a sighted Hijri
-# month may start a day off the Umm al-Qura table, so one day is tolerated).
-DATELINE_TOLERANCE = dt.timedelta(days=1)
 JOIN_WINDOW = dt.timedelta(days=1)
 _ORDINALS = ("أولى", "ثانية", "ثالثة", "رابعة", "خامسة", "سادسة", "سابعة", "ثامنة", "تاسعة", "عاشرة")
 
@@ -57,26 +54,20 @@ def read_wire(candidate: Candidate, outlets: Outlets) -> tuple[Candidate, WireTi
     title = split_title(candidate.title)
     warnings = list(candidate.warnings)
     tags = candidate.tags + ((title.desk,) if title.desk and title.desk not in candidate.tags else ())
-    paragraphs = _paragraphs(candidate.body)
-    dateline = parse_dateline(paragraphs[0]) if paragraphs and not candidate.markdown else None
+    body = read_body(_paragraphs(candidate.body), outlets=outlets) if not candidate.markdown else None
+    dateline = body.dateline if body is not None else None
     date, source = candidate.date, candidate.source
     if dateline is not None:
-        paragraphs[0:1] = [dateline.rest] if dateline.rest.strip() else []
-        if dateline.date is not None:
-            if date is None:
-                date = dateline.date
-            elif abs(date.date - dateline.date.date) > DATELINE_TOLERANCE:
-                warnings.append(
-                    f"the date field ({date.date.isoformat()}) and the dateline's date "
-                    f"({dateline.date.date.isoformat()}) differ by more than a day; the date field is kept"
-                )
+        if date is None:
+            date = dateline.date
+        elif (warning := date_disagreement(date.date, dateline)) is not None:
+            warnings.append(warning)
         if source is None and dateline.agency:
             source = dateline.agency
-    paragraphs, _trailers = strip_trailers(paragraphs)
     rewritten = replace(
         candidate,
         title=title.title or candidate.title,
-        body="\n\n".join(paragraphs),
+        body="\n\n".join(body.paragraphs) if body is not None else candidate.body,
         date=date,
         source=outlets.display(source) if source else None,
         tags=tags,

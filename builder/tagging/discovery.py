@@ -12,7 +12,8 @@ What counts as evidence (``Candidate.evidence``):
 - ``head``: an organisation's or place's head noun with its complement (وزارة…، جامعة…، مطار…);
 - ``gazetteer``: a GeoNames city name, where the context allows a place;
 - ``acronym``: letters spelled out in Arabic script (بي بي سي، إف بي آي), or a radio's «… إف إم»;
-- ``latin``: a capitalised Latin acronym (CNN, BFMTV): weak, like ``unknown``.
+- ``latin``: a capitalised Latin acronym (CNN, BFMTV): weak, like ``unknown``;
+- ``dateline``: the city of the article's wire dateline («الرياض 25 شوال … واس»).
 
 A token may carry the proclitics و ف ب ل ك (and لل for ال); names are stored
 without them, in the project's normalised form, and as written.
@@ -46,7 +47,7 @@ from builder.tagging.lexicon import (
 from builder.taxonomy import Taxonomy
 
 VERB_ZIPF = 3.8
-STRONG = frozenset({"title", "role", "particle", "given", "foreign", "head", "gazetteer", "acronym"})
+STRONG = frozenset({"title", "role", "particle", "given", "foreign", "head", "gazetteer", "acronym", "dateline"})
 MAX_NAME_WORDS = 6
 SPORTS_CUES = frozenset(
     normalize(w)
@@ -744,11 +745,18 @@ class _Article:
 
 
 def discover_in(
-    title: str, summary: str, body: str, taxonomy: Taxonomy | None = None, *, lex: Lexicon | None = None
+    title: str,
+    summary: str,
+    body: str,
+    taxonomy: Taxonomy | None = None,
+    *,
+    lex: Lexicon | None = None,
+    dateline_place: str = "",
 ) -> Discovered:
     """The candidate entities of one article, and its name runs. The taxonomy's one-word
     country and place names and the countries' adjectives start no other name (names the
-    taxonomy holds are left to it in pass two)."""
+    taxonomy holds are left to it in pass two). ``dateline_place``, the city of the
+    article's dateline, is a place whatever the lists say."""
     lex = lex or lexicon()
     text = "\n\n".join(part for part in (title, summary, body) if part)
     article = _Article(text, lex, taxonomy_words(taxonomy) if taxonomy is not None else frozenset())
@@ -756,10 +764,13 @@ def discover_in(
     article.bodies()
     article.people()
     article.gazetteer()
-    found = tuple(dict.fromkeys(article.found))
+    found = list(dict.fromkeys(article.found))
+    place = normalize_words(dateline_place)
+    if place and not any(c.key == place for c in found):
+        found.insert(0, Candidate("place", place, dateline_place.strip(), "dateline"))
     bares = {w.bare for w in article.words}
     amman = bool(bares & JORDAN_CUES) and not bares & OMAN_CUES and "عمان" in bares
-    return Discovered(found, article.runs(), amman)
+    return Discovered(tuple(found), article.runs(), amman)
 
 
 def taxonomy_words(taxonomy: Taxonomy) -> frozenset[str]:
