@@ -114,6 +114,8 @@ def strip_edges(paragraphs: Sequence[str], learned: frozenset[str]) -> tuple[lis
     keys = [line_key(p) if len(p.split()) <= MAX_WORDS else None for p in paragraphs]
     start = _edge_run(keys, learned, range(len(keys)))
     end = len(keys) - _edge_run(keys, learned, range(len(keys) - 1, start - 1, -1))
+    if all(key == "" for key in keys[start:end]):
+        return list(paragraphs), []  # nothing but learned lines: not ours to empty
     removed = [*paragraphs[:start], *paragraphs[end:]]
     return list(paragraphs[start:end]), removed
 

@@ -86,20 +86,23 @@ def _order(continuation: str) -> int:
     return len(_ORDINALS) + 1
 
 
-def _close(a: Candidate, b: Candidate) -> bool:
-    if a.date is None or b.date is None:
-        return a.date is None and b.date is None
-    return abs(a.date.date - b.date.date) <= JOIN_WINDOW
+def _related(base: Candidate, part: Candidate) -> bool:
+    """Same outlet (a part without a dateline may name none) and at most a day apart."""
+    if base.source and part.source and base.source != part.source:
+        return False
+    if base.date is None or part.date is None:
+        return base.date is None and part.date is None
+    return abs(base.date.date - part.date.date) <= JOIN_WINDOW
 
 
 def join_continuations(
     items: Sequence[tuple[Candidate, WireTitle]],
 ) -> tuple[list[Candidate], list[Outcome]]:
     """Continuations joined to the item they continue, or kept with a note."""
-    bases: dict[tuple[str, str], list[int]] = defaultdict(list)
+    bases: dict[str, list[int]] = defaultdict(list)
     for index, (candidate, title) in enumerate(items):
         if title.continuation is None:
-            bases[(candidate.source or "", normalize_words(candidate.title))].append(index)
+            bases[normalize_words(candidate.title)].append(index)
     extra: dict[int, list[tuple[int, int, Candidate]]] = defaultdict(list)
     joined: list[Outcome] = []
     kept: dict[int, Candidate] = {}
@@ -107,8 +110,9 @@ def join_continuations(
         if title.continuation is None:
             kept[index] = candidate
             continue
-        key = (candidate.source or "", normalize_words(candidate.title))
-        base = next((b for b in bases.get(key, ()) if _close(items[b][0], candidate)), None)
+        base = next(
+            (b for b in bases.get(normalize_words(candidate.title), ()) if _related(items[b][0], candidate)), None
+        )
         if base is None:
             kept[index] = replace(candidate, note=title.continuation)
             continue
