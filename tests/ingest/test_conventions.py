@@ -8,12 +8,22 @@ import json
 
 from builder.dateparse import ParsedDate
 from builder.ingest.conventions import apply_conventions, drop_learned, read_wire
-from builder.ingest.records import Candidate, Outcome, Rejected
+from builder.ingest.records import Candidate, Item, Outcome, Rejected
 from builder.ingest.report import as_json, summary_line
+from builder.ingest.run import find_inputs, read_input
 from builder.wire import default_outlets
 
+from .conftest import corpus
+
 OUTLETS = default_outlets()
-SPA_BODY = "صنعاء 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس\nأعلن التحالف اليوم عن وصول شحنة مساعدات إنسانية.\n// انتهى //\n13:53 ت م"
+SPA_BODY = "\n".join(
+    (
+        "صنعاء 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس",
+        "أعلن التحالف اليوم عن وصول شحنة مساعدات إنسانية.",
+        "// انتهى //",
+        "13:53 ت م",
+    )
+)
 SHARE = "شارك من خلال تويتر فيسبوك جوجل بلس اكتب رأيك"
 CONTACT = "للتواصل مع الكاتب ارسل رسالة SMS إلى الرقم 88548"
 STORIES = (
@@ -165,3 +175,31 @@ def test_rejected_items_pass_through() -> None:
     rejected = Rejected("feed.jsonl#7", "no title")
     applied = apply_conventions([*feed(), rejected], OUTLETS)
     assert rejected in applied.items and len(applied.items) == 6
+
+
+def ant_items(name: str) -> list[Item]:
+    folder = corpus(name)
+    return [item for file in find_inputs([folder]) for item in read_input(file)]
+
+
+def test_ant_multisource_learns_only_the_outlets_furniture() -> None:
+    """Real copy: the lines learned are BBC's app plea and Al Arabiya's disclaimer
+    (a blind reader judged every dropped line boilerplate: see the README)."""
+    applied = apply_conventions(ant_items("ant-multisource"), OUTLETS)
+    learned = {(e["source"], e["line"]): e["dropped"] for e in applied.learned}
+    assert {source for source, _ in learned} == {"العربية", "بي بي سي عربي"}
+    assert all("إشعارات" in line or "رأي كتابها" in line for _, line in learned)
+    assert 12 <= sum(learned.values()) <= 20
+
+
+def test_ant_cnn_datelines_leave_the_body() -> None:
+    applied = apply_conventions(ant_items("ant-multisource"), OUTLETS)
+    cnn = [c for c in applied.items if isinstance(c, Candidate) and (c.source or "").startswith("سي إن إن")]
+    dated = [c for c in cnn if c.dateline]
+    assert len(dated) >= 50
+    assert all("(CNN)" not in c.body.split("\n\n")[0] for c in dated)
+
+
+def test_ant_jawhara_learns_nothing_from_a_rare_programme_line() -> None:
+    applied = apply_conventions(ant_items("ant-jawharafm"), OUTLETS)
+    assert applied.learned == []
