@@ -80,6 +80,9 @@ class BuildReport:
             parts.append(f"{len(self.undated)} undated (listed under 'بلا تاريخ')")
         if self.warnings:
             parts.append(f"{len(self.warnings)} warnings")
+        if self.learned:
+            lines = f"{len(self.learned)} line" + ("s" if len(self.learned) != 1 else "")
+            parts.append(f"{lines} learned as boilerplate of plain files (listed in the report)")
         return ", ".join(parts)
 
 

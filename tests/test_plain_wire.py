@@ -55,6 +55,7 @@ def test_a_folder_teaches_its_boilerplate_and_only_to_its_own_files(feed: Path) 
     assert SHARE in articles["desk/x.txt"].body  # one file of another folder: nothing learned there
     report = json.loads(pipeline.report_for(prepared.collected).to_json())
     assert report["learned_boilerplate"] == [{"folder": "wire", "line": SHARE, "stories": 3}]
+    assert "1 line learned as boilerplate" in pipeline.report_for(prepared.collected).summary()
 
 
 def test_a_new_file_that_teaches_a_line_reaches_cached_files(feed: Path, tmp_path: Path) -> None:

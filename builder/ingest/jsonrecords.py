@@ -1,6 +1,7 @@
 """JSON arrays and JSON Lines of article records, with a configurable field mapping.
 
-A mapping file is a JSON object from our field names to the record's keys:
+A mapping (``--mapping``: a JSON file, or the JSON itself inline) is a JSON object
+from our field names to the record's keys:
 ``{"title": "headline", "body": ["content", "text"], "date": "meta.published"}``.
 A value may list several keys (the first present wins); dots reach into
 nested objects. Fields not mapped fall back to the usual names.
@@ -37,7 +38,7 @@ _EPOCH_RANGE = (1_000_000_000, 4_102_444_800)
 
 
 class MappingError(BuilderError):
-    """The --mapping file is unreadable or invalid (a usage error)."""
+    """The --mapping file or inline JSON is unreadable or invalid (a usage error)."""
 
 
 @dataclass(frozen=True)

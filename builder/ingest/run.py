@@ -138,6 +138,7 @@ def plan(items: list[Item], into: Path, outlets: Outlets | None = None) -> Plan:
             results[index] = Planned(Outcome(item.origin, "rejected", reason=str(exc), warnings=item.warnings))
     duplicates = find_duplicates([p.clean_text for _, p in prepared])
     claimed: set[Path] = set()
+    addresses = _Addresses(_addresses_on_disk(into), set())  # the folder is read once per run
     for position, (index, item_prepared) in enumerate(prepared):
         origin = item_prepared.candidate.origin
         match = duplicates.get(position)
@@ -148,12 +149,12 @@ def plan(items: list[Item], into: Path, outlets: Outlets | None = None) -> Plan:
                 Outcome(origin, "duplicate", reason=f"duplicate of {original}{kind}", warnings=item_prepared.warnings)
             )
             continue
-        results[index] = _place(item_prepared, into, claimed)
+        results[index] = _place(item_prepared, into, claimed, addresses)
     planned = [results[index] for index in range(len(ordered))] + joined
     return Plan(sorted(planned, key=lambda p: origin_key(p.outcome.origin)), applied.learned)
 
 
-def _place(item: Prepared, into: Path, claimed: set[Path]) -> Planned:
+def _place(item: Prepared, into: Path, claimed: set[Path], addresses: _Addresses) -> Planned:
     """Pick the file for a kept article: new, unchanged, or a conflict.
 
     The slug written is the address the build will give the file: stable under
@@ -162,7 +163,6 @@ def _place(item: Prepared, into: Path, claimed: set[Path]) -> Planned:
     """
     origin = item.candidate.origin
     wanted = identity_of(item.candidate)
-    addresses = _addresses(into, claimed)
     for number in range(1, MAX_SLUG_SUFFIX):
         slug = _numbered_slug(item.slug, number)
         target = into / item.folder / f"{slug}.md"
@@ -233,21 +233,6 @@ class _Addresses:
     def claim(self, slug: str, target: Path, claimed: set[Path]) -> None:
         claimed.add(target)
         self.run.add(slug.casefold())
-
-
-# The addresses of the run under way: `plan` hands every `_place` call one fresh
-# `claimed` set per run, so the folder is scanned once per run, not once per item.
-_run_addresses: list[tuple[set[Path], Path, _Addresses]] = []
-
-
-def _addresses(into: Path, claimed: set[Path]) -> _Addresses:
-    for known, folder, addresses in _run_addresses:
-        if known is claimed and folder == into:
-            return addresses
-    # A new run (or another run interleaved): what this run claimed so far is in `claimed`.
-    addresses = _Addresses(_addresses_on_disk(into), {path.stem.casefold() for path in claimed})
-    _run_addresses[:] = [(claimed, into, addresses)]
-    return addresses
 
 
 _FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
