@@ -5,15 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
 
 from builder.dateparse import ParsedDate
+from builder.ingest import cli
 from builder.ingest.conventions import apply_conventions, drop_learned, read_wire
 from builder.ingest.records import Candidate, Item, Outcome, Rejected
 from builder.ingest.report import as_json, summary_line
 from builder.ingest.run import find_inputs, read_input
+from builder.pipeline import collect
 from builder.wire import default_outlets
 
 from .conftest import corpus
+from .test_run import parse
 
 OUTLETS = default_outlets()
 SPA_BODY = "\n".join(
@@ -203,3 +211,46 @@ def test_ant_cnn_datelines_leave_the_body() -> None:
 def test_ant_jawhara_learns_nothing_from_a_rare_programme_line() -> None:
     applied = apply_conventions(ant_items("ant-jawharafm"), OUTLETS)
     assert applied.learned == []
+
+
+def test_a_wire_feed_ingests_and_builds_with_its_conventions_read(
+    inputs: Callable[..., Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The shapes the issue names, end to end: ingest (CLI, mapping inline) then build."""
+    folder = inputs("wire-feed.jsonl")
+    into, report = tmp_path / "source", tmp_path / "report.json"
+    mapping = '{"title": "headline", "body": "content", "date": "published"}'
+    argv = ["ingest", str(folder), "--into", str(into), "--mapping", mapping, "--report", str(report)]
+    assert cli.run(parse(argv)) == 0
+    out = capsys.readouterr().out
+    assert "8 items: 7 written, 0 duplicate, 1 joined, 0 unchanged, 0 rejected" in out
+    assert "dropped 8 lines learned as boilerplate" in out
+    document = json.loads(report.read_text(encoding="utf-8"))
+    assert {e["line"] for e in document["learned_boilerplate"]} == {
+        "شارك من خلال تويتر فيسبوك جوجل بلس اكتب تعليقك",
+        "للتواصل أرسل sms إلى 88548 الكلمة خبر",
+    }
+    pages = {
+        page["title"]: page
+        for page in (yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1]) for p in into.rglob("*.md"))
+    }
+    council = pages["مجلس الوزراء يقر نظام المنافسة"]
+    assert council["date"] == dt.date(2015, 8, 10) and council["tags"] == ["سياسي"]
+    assert council["source"] == "وكالة الأنباء السعودية"
+    assert council["dateline"] == "الرياض 25 شوال 1436 هـ الموافق 10 أغسطس 2015 م واس"
+    assert pages["الصادرات غير النفطية ترتفع"]["note"] == "إضافة ثانية واخيرة"
+    assert pages["ارتفاع أسعار الذهب في السوق المحلية"]["source"] == "عين اليوم"
+    assert pages["محادثات جديدة بشأن الاتفاق النووي"]["dateline"] == "لندن - د. ب. أ"
+    collected = collect(into, jobs=1, now=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    assert collected.rejections == () and len(collected.articles) == 7
+    bodies = {a.title: a.body for a in collected.articles}
+    assert bodies["مجلس الوزراء يقر نظام المنافسة"].split("\n\n") == [
+        "أقر مجلس الوزراء في جلسته اليوم نظام المنافسة الجديد.",
+        "وقرر المجلس كذلك الموافقة على اتفاقية للتعاون الثقافي.",
+    ]
+    assert (
+        bodies["محادثات جديدة بشأن الاتفاق النووي"]
+        == "قال دبلوماسيون اليوم إن المحادثات ستستأنف الأسبوع المقبل في فيينا."
+    )
+    gold = bodies["ارتفاع أسعار الذهب في السوق المحلية"]
+    assert "شارك" not in gold and "sms" not in gold and "جدة" not in gold
