@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: site generate check serve test lint chromium node bundle bench bench-large clean
+.PHONY: site generate check serve test faults lint chromium node bundle bench bench-large clean
 
 site: $(RUNTIME)
 	$(BIN)/python -m builder build
@@ -41,6 +41,11 @@ serve: $(RUNTIME)
 test: $(DEV) chromium node lint
 	node --test tests/js/
 	$(BIN)/python -m pytest
+
+# The slow and concurrent cases of the fault campaign (kills, races, hostile
+# inputs at full size): kept out of `make test`, run by CI after it.
+faults: $(DEV)
+	$(BIN)/python -m pytest -m faults
 
 lint: $(DEV)
 	$(BIN)/ruff check builder tests tools bench
