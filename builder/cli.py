@@ -1,20 +1,25 @@
 """Command line: a thin layer over the pipeline.
 
 Exit codes: 0 success, 1 when any input was rejected (or the site build
-failed), 2 on usage or configuration errors.
+failed, or the machine refused: a read-only folder, a full disk), 2 on usage or
+configuration errors, 75 when another run is writing to the same folder, 130
+on Ctrl-C and 143 on SIGTERM (both leave the previous site as it was).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from builder import __version__, bundle, linkcheck
-from builder.errors import BuilderError, ConfigError
+from builder.errors import BuilderError, ConfigError, Terminated, environment_message
 from builder.feeds import feed_notices
 from builder.ingest import cli as ingest_cli
+from builder.locking import BusyError, folder_lock
 from builder.memory import release_freed_memory
 from builder.model import Severity
 from builder.pipeline import Collected, Progress, prepare, report_for
@@ -25,6 +30,7 @@ from builder.tagging.listing import entity_json, entity_table
 from builder.writer import WriteProgress, write_files
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+EXIT_BUSY, EXIT_INTERRUPTED, EXIT_TERMINATED = 75, 130, 143
 
 
 class _Output:
@@ -271,8 +277,36 @@ def _list_entities(args: argparse.Namespace, discovery: Discovery) -> int:
     return EXIT_OK
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+def _locked_folder(args: argparse.Namespace) -> Path | None:
+    """The folder a command writes into (None: it writes nothing)."""
+    if args.command == "ingest":
+        into: Path = args.into
+        return into
+    if args.command in ("build", "generate", "bundle"):
+        return Path(args.config).resolve().parent  # the project
+    return None
+
+
+@contextlib.contextmanager
+def _terminate_like_ctrl_c() -> Iterator[None]:
+    """SIGTERM (CI runners, systemd, ``timeout``) unwinds like Ctrl-C, so every
+    cleanup on the way out runs."""
+
+    def raise_terminated(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    try:
+        previous = signal.signal(signal.SIGTERM, raise_terminated)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     # Commands with their own runner (and their own messages and exit codes).
     runners = {"ingest": ingest_cli.run, "bundle": bundle.run, "linkcheck": linkcheck.run}
     if args.command in runners:
@@ -286,6 +320,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuilderError as exc:
         out.error(f"error: {exc}")
         return EXIT_REJECTED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    folder = _locked_folder(args)
+    try:
+        lock = folder_lock(folder, args.command) if folder is not None else contextlib.nullcontext()
+        with _terminate_like_ctrl_c(), lock:
+            return _dispatch(args)
+    except BusyError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except KeyboardInterrupt:
-        out.error("interrupted")
-        return 130
+        print("interrupted: the previous site is left as it was", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Terminated:
+        print("terminated: the previous site is left as it was", file=sys.stderr)
+        return EXIT_TERMINATED
+    except OSError as exc:
+        print(f"error: {environment_message(exc)}", file=sys.stderr)
+        return EXIT_REJECTED

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 
 class BuilderError(Exception):
     """Base class: anything the CLI reports as a message, never as a traceback."""
@@ -20,3 +22,26 @@ class SourceError(BuilderError):
         self.line = line
         where = path if line is None else f"{path}:{line}"
         super().__init__(f"{where}: {message}")
+
+
+class Terminated(BaseException):
+    """SIGTERM arrived: raised where the program is, so cleanup runs as for Ctrl-C.
+    (A BaseException, like KeyboardInterrupt, so no ``except Exception`` swallows it.)"""
+
+
+_ENVIRONMENT_ADVICE = {
+    errno.EROFS: "the file system is read-only; choose a writable folder",
+    errno.EACCES: "permission denied; give this user write access or choose another folder",
+    errno.EPERM: "operation not permitted; give this user write access or choose another folder",
+    errno.ENOSPC: "no space left on the disk; free some space and run again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run again",
+}
+
+
+def environment_message(error: OSError) -> str:
+    """One line for an error of the machine rather than of the input: the path and what to do."""
+    where = error.filename if error.filename is not None else "a file"
+    advice = _ENVIRONMENT_ADVICE.get(error.errno or 0)
+    if advice is None:
+        return f"cannot use {where}: {error.strerror or error}"
+    return f"cannot write {where}: {advice}"

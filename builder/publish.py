@@ -1,32 +1,43 @@
 """Publish: run MkDocs on ``docs/`` and swap the result into the site folder.
 
-The site is built into a temporary folder next to the target and swapped in
-only when MkDocs succeeded, so a failed build leaves the previous site intact.
+The site folder is never written in place. MkDocs builds into a staging
+folder next to it, and the finished folder takes the site's place in one step:
+``renameat2(RENAME_EXCHANGE)`` on Linux swaps the two folders atomically, so
+``site/`` is at every instant the complete previous site or the complete new
+one, under any signal including SIGKILL. (A symlink swapped with one rename
+would do as much, but would turn ``site/`` into a link, which breaks users who
+copy, sync or serve the folder by its real path.) Where the exchange is not
+available the swap falls back to two renames; a kill between them leaves the
+old site aside, and the next build puts it back before anything else. A
+failed or interrupted build removes its staging folder; a killed one leaves it
+for the next build to remove. A complete site is never deleted before another
+complete site stands in its place.
 
 ``dirty`` builds (MkDocs re-renders only pages whose Markdown is newer than
-their HTML) update the site in place, touching only what changes, and give the
-same ``site/`` as a clean build:
+their HTML) give the same ``site/`` as a clean build:
 
+- the staging folder starts as a copy of the site made of hard links (one
+  directory entry per file, no data copied);
 - every file MkDocs is about to write, and every output no current docs file
-  produces (a deleted article's page), is first moved aside into a backup
-  folder; a failed or interrupted build moves them back and deletes what it
-  wrote, so the previous site is left as it was;
+  produces (a deleted article's page), is first moved aside in the staging
+  copy, so MkDocs writes new files and never writes through a link into the
+  live site;
 - a file rewritten with the bytes it had is replaced by its old copy, so a
-  build that changed nothing rewrites nothing;
+  build that changed nothing changes no file;
 - Material's search index, which a dirty build fills with the re-rendered pages
   only, is merged with the previous index for the pages that were not;
 - a change of ``mkdocs.yml``, the theme, the overrides, the hooks or the
   builder modules they import (recorded as a fingerprint next to the site)
   forces a clean build, since it can change every page. The fingerprint is
-  removed while a build runs, so a build killed halfway is followed by a clean
-  one.
-
-Copying or removing a whole site costs one directory operation per page (with
-``use_directory_urls``), which is why the dirty path never does either.
+  removed while the new site is swapped in, so a build killed then is followed
+  by a clean one.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import hashlib
 import json
 import logging
@@ -42,12 +53,15 @@ from typing import Any
 
 from builder.errors import BuilderError, ConfigError
 from builder.feeds import write_publication_files
+from builder.pausepoints import pause_point
 
 # Material 9.8 prints an end-of-life banner on every build unless this is set.
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 SEARCH_INDEX = Path("search") / "search_index.json"
 FINGERPRINT_VERSION = "1"
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
 
 
 @dataclass(frozen=True)
@@ -251,18 +265,6 @@ class _DirtyGuard:
             merged.extend(source.get(url, []))
         plugin.search_index.entries = merged
 
-    def roll_back(self) -> None:
-        """Delete what the build wrote and put every moved file back."""
-        if not self.started:
-            return
-        for path in self.site.rglob("*"):
-            if not path.is_dir() and path not in self.before:
-                path.unlink()
-        for relative in self.moved:
-            (self.backup / relative).replace(self.site / relative)
-        _remove_empty_parents(self.site, {p.parent for p in self.site.rglob("*") if p.is_dir()})
-        shutil.rmtree(self.backup, ignore_errors=True)
-
     def finish(self) -> int:
         """Keep the old copy of files rewritten with the same bytes; drop the
         backup. Returns how many outputs were removed for good."""
@@ -310,24 +312,125 @@ def _register(config: Any, guard: _DirtyGuard, search: Any | None) -> None:
         config.plugins._register_event("post_build", on_post_build, plugin_name="builder-dirty")
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux ``renameat2`` with ``RENAME_EXCHANGE``).
+    False where the system or the file system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        rename = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    rename.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if rename(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def _remove_tree(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.is_dir():
+        shutil.rmtree(path)
+
+
+@dataclass(frozen=True)
+class _Folders:
+    """The site folder and the builder's working folders beside it."""
+
+    site: Path
+    staging: Path  # the next site, built (or linked and updated) here
+    previous: Path  # the old site between the two renames of the fallback swap
+    replaced: Path  # a dirty build's files set aside before MkDocs rewrites them
+    fingerprint: Path
+
+    @classmethod
+    def of(cls, site_dir: Path) -> _Folders:
+        site = site_dir.resolve()
+
+        def beside(suffix: str) -> Path:
+            return site.with_name(f".{site.name}.{suffix}")
+
+        return cls(site, beside("building"), beside("previous"), beside("replaced"), beside("fingerprint"))
+
+
+def recover(folders: _Folders) -> None:
+    """Before a build: put back a site that a swap killed between its two renames
+    left aside, then remove what an interrupted build left. A complete site is
+    never removed before another complete site stands in its place."""
+    if not folders.site.exists() and folders.previous.is_dir():
+        folders.previous.rename(folders.site)
+    for leftover in (folders.staging, folders.replaced):
+        _remove_tree(leftover)
+    if folders.site.exists():
+        _remove_tree(folders.previous)
+
+
+def _link_tree(source: Path, target: Path) -> int:
+    """``target`` as a copy of ``source`` made of hard links (a real copy where
+    links are refused): one directory entry per file, no data copied."""
+    count = 0
+    pending = [(str(source), target)]
+    while pending:
+        here, destination = pending.pop()
+        destination.mkdir()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, destination / entry.name))
+                    continue
+                try:
+                    os.link(entry.path, destination / entry.name, follow_symlinks=False)
+                except OSError as error:
+                    if error.errno not in (errno.EPERM, errno.EXDEV, errno.EMLINK, errno.ENOTSUP):
+                        raise
+                    shutil.copy2(entry.path, destination / entry.name, follow_symlinks=False)
+                count += 1
+    return count
+
+
+def _swap_in(folders: _Folders) -> None:
+    """Make the staging folder the site. With ``RENAME_EXCHANGE`` the site folder
+    is the old or the new site at every instant, under any signal; elsewhere a
+    kill between the two renames leaves the old site aside, and ``recover``
+    puts it back."""
+    if not folders.site.exists() and not folders.site.is_symlink():
+        folders.staging.rename(folders.site)
+        return
+    if _exchange(folders.staging, folders.site):
+        pause_point("publish-swapped")
+        _remove_tree(folders.staging)  # the previous site, now under the staging name
+        return
+    folders.site.rename(folders.previous)
+    pause_point("publish-between-renames")
+    folders.staging.rename(folders.site)
+    _remove_tree(folders.previous)
+
+
 def build_site(options: PublishOptions) -> PublishStats:
-    """Build the site atomically. Raises BuilderError with MkDocs' messages on failure."""
+    """Build the site atomically. Raises BuilderError with MkDocs' messages on failure.
+
+    The site folder is never written in place: a clean build renders into a
+    staging folder, a dirty one into a staging copy of the site made of hard
+    links, and the finished folder is swapped in at once. A failure or a signal
+    at any point leaves the previous site as it was; what the build had made is
+    removed then, or by the next build when the process was killed outright.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     if not options.config_file.is_file():
         raise ConfigError(f"config file not found: {options.config_file}")
-    site_dir = options.site_dir.resolve()
-    staging = site_dir.with_name(f".{site_dir.name}.building")
-    previous = site_dir.with_name(f".{site_dir.name}.previous")
-    fingerprint_file = site_dir.with_name(f".{site_dir.name}.fingerprint")
-    for leftover in (staging, previous):
-        shutil.rmtree(leftover, ignore_errors=True)
+    folders = _Folders.of(options.site_dir)
+    recover(folders)
 
     overrides: dict[str, Any] = {
         "docs_dir": str(options.docs_dir.resolve()),
-        "site_dir": str(staging),
+        "site_dir": str(folders.staging),
         "strict": options.strict,
     }
     if options.use_directory_urls is not None:
@@ -341,49 +444,53 @@ def build_site(options: PublishOptions) -> PublishStats:
     dirty, reason = options.dirty, ""
     guard: _DirtyGuard | None = None
     try:
-        config = load_config(config_file=str(options.config_file), **overrides)
-        fingerprint = _fingerprint(options, config)
-        search, unmergeable = _search_plugins(config)
-        if dirty:
-            old = fingerprint_file.read_text(encoding="utf-8").strip() if fingerprint_file.is_file() else ""
-            if not site_dir.is_dir():
-                dirty, reason = False, "no previous site"
-            elif old != fingerprint:
-                dirty, reason = False, "configuration, theme or hooks changed since the last build (or it failed)"
-            elif unmergeable:
-                dirty, reason = False, "MkDocs' own search plugin cannot be merged; use Material's"
-            elif search is not None and not (site_dir / SEARCH_INDEX).is_file():
-                dirty, reason = False, "the previous site has no search index to merge"
-        if dirty:
-            config["site_dir"] = str(site_dir)  # in place: see the module docstring
-            guard = _DirtyGuard(site_dir, previous, lambda f: bool(f.inclusion.is_included()))
-            _register(config, guard, search)
-            fingerprint_file.unlink(missing_ok=True)  # a build killed halfway is followed by a clean one
         try:
+            config = load_config(config_file=str(options.config_file), **overrides)
+            fingerprint = _fingerprint(options, config)
+            search, unmergeable = _search_plugins(config)
+            if dirty:
+                old = folders.fingerprint.read_text(encoding="utf-8").strip() if folders.fingerprint.is_file() else ""
+                if not folders.site.is_dir():
+                    dirty, reason = False, "no previous site"
+                elif old != fingerprint:
+                    dirty, reason = False, "configuration, theme or hooks changed since the last build (or it failed)"
+                elif unmergeable:
+                    dirty, reason = False, "MkDocs' own search plugin cannot be merged; use Material's"
+                elif search is not None and not (folders.site / SEARCH_INDEX).is_file():
+                    dirty, reason = False, "the previous site has no search index to merge"
+            if dirty:
+                _link_tree(folders.site, folders.staging)
+                guard = _DirtyGuard(folders.staging, folders.replaced, lambda f: bool(f.inclusion.is_included()))
+                _register(config, guard, search)
+            _register_pause(config)
             build(config, dirty=dirty)
-        except BaseException:
-            if guard is not None:
-                guard.roll_back()
-                fingerprint_file.write_text(fingerprint + "\n", encoding="utf-8")  # the old site, intact
-            raise
-    except (MkDocsException, SystemExit) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        detail = "; ".join(handler.messages[-5:]) or str(exc)
-        raise BuilderError(f"MkDocs failed, the previous site is left as it was: {detail}") from None
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = previous_propagate
-        build_logger.removeFilter(_not_dirty_warning)
+        except (MkDocsException, SystemExit) as exc:
+            detail = "; ".join(handler.messages[-5:]) or str(exc)
+            raise BuilderError(f"MkDocs failed, the previous site is left as it was: {detail}") from None
+        finally:
+            logger.removeHandler(handler)
+            logger.propagate = previous_propagate
+            build_logger.removeFilter(_not_dirty_warning)
 
-    write_publication_files(site_dir if guard is not None else staging, options.extra_files)
+        write_publication_files(folders.staging, options.extra_files)
+        removed = guard.finish() if guard is not None else 0
+        pause_point("publish-staged")
+        # Never a stale promise about the new site: a kill from here on is followed by a clean build.
+        folders.fingerprint.unlink(missing_ok=True)
+        _swap_in(folders)
+    except BaseException:
+        for leftover in (folders.staging, folders.replaced):
+            with contextlib.suppress(OSError):
+                _remove_tree(leftover)
+        raise
+    folders.fingerprint.write_text(fingerprint + "\n", encoding="utf-8")
     if guard is not None:
-        removed = guard.finish()
-        fingerprint_file.write_text(fingerprint + "\n", encoding="utf-8")
         return PublishStats(True, reason, len(guard.rendered), removed)
-    fingerprint_file.unlink(missing_ok=True)  # never a stale promise about the new site
-    if site_dir.exists():
-        site_dir.rename(previous)
-    staging.rename(site_dir)
-    shutil.rmtree(previous, ignore_errors=True)
-    fingerprint_file.write_text(fingerprint + "\n", encoding="utf-8")
     return PublishStats(False, reason, None, 0)
+
+
+def _register_pause(config: Any) -> None:
+    """A pause point once MkDocs has written every page (see ``builder.pausepoints``)."""
+    config.plugins._register_event(
+        "post_build", lambda *, config: pause_point("mkdocs-written"), plugin_name="builder-pause"
+    )
