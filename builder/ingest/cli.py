@@ -11,7 +11,7 @@ import yaml
 from builder.errors import BuilderError
 from builder.ingest.jsonrecords import DEFAULT_MAPPING, FieldMapping, MappingError, load_mapping
 from builder.ingest.report import as_json, learned_lines, summary_line
-from builder.ingest.run import run_ingest
+from builder.ingest.run import reads_its_output, run_ingest
 from builder.wire import Outlets, default_outlets, parse_outlets, with_extra
 
 EXIT_OK = 0
@@ -82,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.into.exists() and not args.into.is_dir():
         print(f"ingest: --into {args.into}: not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    overlap = reads_its_output(args.paths, args.into)
+    if overlap:
+        print(f"ingest: {overlap}", file=sys.stderr)
         return EXIT_USAGE
     mapping: FieldMapping = DEFAULT_MAPPING
     if args.mapping is not None:
