@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from builder.errors import BuilderError
+from builder.ingest.budget import OverBudget, time_limit
 from builder.ingest.conventions import apply_conventions
 from builder.ingest.decoding import decode_bytes
 from builder.ingest.duplicates import find_duplicates
@@ -34,6 +35,11 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 NOT_ARTICLES = frozenset({"readme", "provenance", "license", "licence", "changelog", "notice", "copying"})
 MAX_SLUG_SUFFIX = 1000
 PAUSE_ENV = "BUILDER_INGEST_PAUSE"
+# Time bounds per item (reading one input file; cleaning and checking one article),
+# far above real items (a page reads in well under a second), so only a hostile
+# input meets them, and is skipped with the reason instead of stalling the run.
+ITEM_SECONDS = 60.0
+SECONDS_PER_MB = 5.0
 PAUSE_LIMIT_SECONDS = 120
 
 Progress = Callable[[int, int], None]
@@ -84,7 +90,13 @@ def read_input(file: InputFile, mapping: FieldMapping = DEFAULT_MAPPING) -> list
         data = file.path.read_bytes()
     except OSError as exc:
         return [Rejected(origin, f"cannot read the file: {exc.strerror or exc}")]
-    return read_bytes(data, origin, stem, suffix, mapping)
+    # A file of many records (a JSON export) earns more time than one page.
+    seconds = ITEM_SECONDS + SECONDS_PER_MB * len(data) / (1024 * 1024)
+    try:
+        with time_limit(seconds):
+            return read_bytes(data, origin, stem, suffix, mapping)
+    except OverBudget:
+        return [Rejected(origin, f"skipped: reading it took longer than the bound of {seconds:.3g} s")]
 
 
 def read_bytes(data: bytes, origin: str, stem: str, suffix: str, mapping: FieldMapping = DEFAULT_MAPPING) -> list[Item]:
@@ -154,9 +166,13 @@ def plan(items: list[Item], into: Path, outlets: Outlets | None = None) -> Plan:
             results[index] = Planned(Outcome(item.origin, "rejected", reason=item.reason))
             continue
         try:
-            prepared.append((index, prepare(item)))
+            with time_limit(ITEM_SECONDS):
+                prepared.append((index, prepare(item)))
         except NotAnArticle as exc:
             results[index] = Planned(Outcome(item.origin, "rejected", reason=str(exc), warnings=item.warnings))
+        except OverBudget:
+            reason = f"skipped: cleaning and checking it took longer than the bound of {ITEM_SECONDS:.3g} s"
+            results[index] = Planned(Outcome(item.origin, "rejected", reason=reason, warnings=item.warnings))
     duplicates = find_duplicates([p.clean_text for _, p in prepared])
     placement = _Placement(into, set(), _Addresses(_addresses_on_disk(into), set()))  # read once per run
     for position, (index, item_prepared) in enumerate(prepared):

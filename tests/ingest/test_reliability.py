@@ -7,7 +7,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import signal
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -233,3 +236,39 @@ def test_near_duplicates_compare_a_bounded_number_of_pairs(monkeypatch: pytest.M
     found = find_duplicates(records)
     assert {index: match.original for index, match in found.items()} == copies
     assert calls <= len(records) * MAX_CHECKS  # all pairs would be ~40,000
+
+
+def test_an_item_over_its_time_bound_is_skipped_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    feed(folder, "feed", 2)
+    (folder / "page.html").write_text(nested(10), encoding="utf-8")
+    monkeypatch.setattr(run, "ITEM_SECONDS", 0.2)
+    monkeypatch.setattr(run, "SECONDS_PER_MB", 0.0)
+    slow = {"feed.jsonl#2", "page.html"}  # one record cleaned for ever, one page read for ever
+
+    def stall() -> None:
+        while True:
+            time.sleep(0.01)
+
+    original_prepare, original_read = run.prepare, run.read_bytes
+
+    def prepare(candidate: Any) -> Any:
+        if candidate.origin.endswith("feed.jsonl#2"):
+            stall()
+        return original_prepare(candidate)
+
+    def read_bytes(data: bytes, origin: str, *args: Any) -> Any:
+        if origin.endswith("page.html"):
+            stall()
+        return original_read(data, origin, *args)
+
+    monkeypatch.setattr(run, "prepare", prepare)
+    monkeypatch.setattr(run, "read_bytes", read_bytes)
+    outcomes = {Path(o.origin).name: o for o in ingest([folder], tmp_path / "source")}
+    assert outcomes["feed.jsonl#1"].status == "written"
+    for name in slow:
+        assert outcomes[name].status == "rejected"
+        assert "took longer than the bound of 0.2 s" in (outcomes[name].reason or "")
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None, signal.default_int_handler)
