@@ -100,7 +100,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"ingest: {exc}", file=sys.stderr)
         return EXIT_USAGE
     show_progress = not args.quiet and sys.stderr.isatty()
-    result = run_ingest(args.paths, args.into, mapping, _progress if show_progress else None, outlets)
+    try:
+        result = run_ingest(args.paths, args.into, mapping, _progress if show_progress else None, outlets)
+    except OSError as exc:  # the --into folder itself (read-only, full disk): one line, no traceback
+        where = exc.filename or args.into
+        print(f"ingest: cannot write {where}: {exc.strerror or exc}; check the --into folder", file=sys.stderr)
+        return EXIT_USAGE
     outcomes = result.outcomes
     for outcome in outcomes:
         if args.verbose or (outcome.status == "rejected" and not args.quiet):

@@ -20,6 +20,7 @@ from builder.ingest.duplicates import MAX_CHECKS, find_duplicates
 from builder.ingest.run import ingest, read_bytes, run_ingest
 from builder.limits import MAX_FILE_BYTES, size_problem
 from builder.readers import decode, read_file
+from builder.slugs import MAX_SLUG_LENGTH, slugify
 
 WORDS = [
     "الحكومة",
@@ -42,12 +43,12 @@ def body(seed: str, words: int = 60) -> str:
     return " ".join(rng.choice(WORDS) + str(rng.randrange(1000)) for _ in range(words)) + "."
 
 
-def feed(folder: Path, name: str, count: int, urls: bool = True) -> Path:
+def feed(folder: Path, name: str, count: int, urls: bool = True, title: str = "خبر عاجل رقم") -> Path:
     """A JSON Lines feed whose titles every feed shares, bodies (and URLs) its own."""
     folder.mkdir(parents=True, exist_ok=True)
     lines = []
     for number in range(count):
-        record = {"title": f"خبر عاجل رقم {number}", "body": body(f"{name}-{number}"), "date": "2024-03-05"}
+        record = {"title": f"{title} {number}", "body": body(f"{name}-{number}"), "date": "2024-03-05"}
         if urls:
             record["url"] = f"https://{name}.example/{number}"
         lines.append(json.dumps(record, ensure_ascii=False))
@@ -93,6 +94,20 @@ def test_a_name_taken_between_planning_and_writing_is_never_overwritten(
         number = int(outcome.origin.rsplit("#", 1)[1]) - 1
         assert body(f"first-{number}") in Path(outcome.output or "").read_text(encoding="utf-8")
     assert not list(into.rglob(".*"))  # no temporary file left behind
+
+
+def test_the_next_free_name_at_write_time_survives_the_builds_slug_cut(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    title = "وزارة الخارجية تعلن نتائج المحادثات الطويلة مع الوفود المشاركة في القمة الإقليمية السنوية حول الأمن"
+    into = tmp_path / "source"
+    race(monkeypatch, feed(tmp_path / "b", "second", 2, title=title), into)
+    outcomes = ingest([feed(tmp_path / "a", "first", 2, title=title)], into)
+    assert [o.status for o in outcomes] == ["written"] * 2
+    slugs = [Path(o.output or "").stem for o in outcomes]
+    assert all(len(slug) <= MAX_SLUG_LENGTH and slugify(slug) == slug for slug in slugs)  # kept as written
+    addresses = [slugify(path.stem) for path in into.rglob("*.md")]
+    assert len(addresses) == 4 and len(set(addresses)) == 4
 
 
 def test_the_same_article_written_meanwhile_is_unchanged_or_a_conflict(
@@ -272,3 +287,16 @@ def test_an_item_over_its_time_bound_is_skipped_with_the_reason(
         assert outcomes[name].status == "rejected"
         assert "took longer than the bound of 0.2 s" in (outcomes[name].reason or "")
     assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None, signal.default_int_handler)
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refuse(target: Path, text: str) -> None:
+        raise PermissionError(13, "Permission denied", str(target.parent))
+
+    monkeypatch.setattr(run, "_create_exclusive", refuse)
+    into = tmp_path / "source"
+    assert cli.run(parse(["ingest", str(feed(tmp_path / "in", "feed", 1)), "--into", str(into)])) == 2
+    err = capsys.readouterr().err
+    assert err == f"ingest: cannot write {into}/2024/03: Permission denied; check the --into folder\n"
