@@ -192,7 +192,7 @@ def plan(items: list[Item], into: Path, outlets: Outlets | None = None) -> Plan:
 
 # Given a free file name and the text for it: None when the name is (or, when
 # writing, now is) this article's, else the text of the file already there.
-Probe = Callable[[Path, str], "str | None"]
+Probe = Callable[[Path, str], str | None]
 
 
 def _place(item: Prepared, placement: _Placement, probe: Probe) -> Planned:
