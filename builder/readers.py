@@ -15,9 +15,10 @@ from typing import Any
 import yaml
 
 from builder.errors import SourceError
+from builder.limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # the limit lives in builder.limits
+from builder.limits import size_problem
 from builder.model import RawArticle
 
-MAX_FILE_BYTES = 5 * 1024 * 1024  # far above any real article, far below a dump
 MAX_YAML_ALIASES = 0  # aliases have no use in an article header and enable "billion laughs"
 
 _TEXT_SUFFIXES = (".txt",)
@@ -29,12 +30,9 @@ _FRONT_MATTER_FENCE = re.compile(r"^---[ \t]*$")
 
 def decode(data: bytes, path: str) -> str:
     """UTF-8 with or without BOM, CRLF or LF. Anything else is rejected with a hint."""
-    if len(data) > MAX_FILE_BYTES:
-        raise SourceError(
-            path,
-            f"file is {len(data) // (1024 * 1024)} MB; articles are limited to "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} MB (is this a dump or an archive?)",
-        )
+    too_large = size_problem(len(data))
+    if too_large:
+        raise SourceError(path, f"{too_large} (is this a dump or an archive?)")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SourceError(
             path,

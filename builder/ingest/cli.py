@@ -11,7 +11,7 @@ import yaml
 from builder.errors import BuilderError
 from builder.ingest.jsonrecords import DEFAULT_MAPPING, FieldMapping, MappingError, load_mapping
 from builder.ingest.report import as_json, learned_lines, summary_line
-from builder.ingest.run import run_ingest
+from builder.ingest.run import reads_its_output, run_ingest
 from builder.wire import Outlets, default_outlets, parse_outlets, with_extra
 
 EXIT_OK = 0
@@ -83,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
     if args.into.exists() and not args.into.is_dir():
         print(f"ingest: --into {args.into}: not a folder", file=sys.stderr)
         return EXIT_USAGE
+    overlap = reads_its_output(args.paths, args.into)
+    if overlap:
+        print(f"ingest: {overlap}", file=sys.stderr)
+        return EXIT_USAGE
     mapping: FieldMapping = DEFAULT_MAPPING
     if args.mapping is not None:
         try:
@@ -96,7 +100,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"ingest: {exc}", file=sys.stderr)
         return EXIT_USAGE
     show_progress = not args.quiet and sys.stderr.isatty()
-    result = run_ingest(args.paths, args.into, mapping, _progress if show_progress else None, outlets)
+    try:
+        result = run_ingest(args.paths, args.into, mapping, _progress if show_progress else None, outlets)
+    except OSError as exc:  # the --into folder itself (read-only, full disk): one line, no traceback
+        where = exc.filename or args.into
+        print(f"ingest: cannot write {where}: {exc.strerror or exc}; check the --into folder", file=sys.stderr)
+        return EXIT_USAGE
     outcomes = result.outcomes
     for outcome in outcomes:
         if args.verbose or (outcome.status == "rejected" and not args.quiet):

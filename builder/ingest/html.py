@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
-from bs4.element import Comment, Doctype, NavigableString, ProcessingInstruction, Tag
+from bs4.element import CData, Comment, Doctype, NavigableString, ProcessingInstruction, Tag
 
 from builder.arabic import normalize
 from builder.dateparse import ParsedDate, find_date, parse_date
@@ -87,6 +87,74 @@ PARAGRAPH_TAGS = frozenset(["p", "blockquote", "h2", "h3", "h4", "pre"])
 TITLE_SEPARATORS = re.compile(r"\s+[-|–—:«»/]+\s+|\s*\|\s*")
 MAX_SITE_WORDS = 4  # a title part naming the site is short
 MAX_LINK_SHARE = 0.6  # a block that is mostly link text is navigation
+# Bounds on a page's structure, so one hostile page costs a bounded time (every
+# step below is linear in the elements): real article pages nest under ~60
+# deep and hold under ~20,000 tags.
+MAX_DEPTH = 512
+MAX_TAGS = 250_000
+MAX_HEADINGS = 100  # <h1> and <time> elements looked at for the title and date
+_TEXT_TYPES = (NavigableString, CData)  # the strings get_text() counts, by exact type
+
+
+class MarkupTooComplex(ValueError):
+    """A page nested too deep or holding too many tags: skipped, with the reason."""
+
+
+def parse(markup: str) -> BeautifulSoup:
+    """The page's tree, or :class:`MarkupTooComplex` when reading it would be unbounded."""
+    tags = markup.count("<")
+    if tags > MAX_TAGS:
+        raise MarkupTooComplex(f"skipped: the HTML holds {tags:,} tags; pages are limited to {MAX_TAGS:,}")
+    soup = BeautifulSoup(markup, "lxml")
+    depth = _depth(soup)
+    if depth > MAX_DEPTH:
+        raise MarkupTooComplex(f"skipped: the HTML nests elements {depth:,} deep; pages are limited to {MAX_DEPTH}")
+    return soup
+
+
+def _depth(root: Tag) -> int:
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        tag, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in tag.contents if isinstance(child, Tag))
+    return deepest
+
+
+def _gone(tag: Tag) -> bool:
+    """Whether ``tag`` was decomposed. Not ``tag.decomposed``: on a live tag bs4
+    looks for a child element named ``_decomposed``, a walk of its whole subtree."""
+    return bool(tag.__dict__.get("_decomposed", False))
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    """Text lengths of every element under a root, in one pass (keyed by id)."""
+
+    text: dict[int, int]  # len(tag.get_text())
+    stripped: dict[int, int]  # len(tag.get_text(strip=True))
+    paragraphs: dict[int, int]  # sum(len(p.get_text()) for p in tag.find_all("p"))
+
+
+def _sizes(root: Tag) -> _Sizes:
+    text: dict[int, int] = {}
+    stripped: dict[int, int] = {}
+    paragraphs: dict[int, int] = {}
+    for tag in reversed([root, *root.find_all(True)]):  # children before their parents
+        size = bare = inside = 0
+        for child in tag.contents:
+            if isinstance(child, Tag):
+                key = id(child)
+                size += text[key]
+                bare += stripped[key]
+                inside += paragraphs[key] + (text[key] if child.name == "p" else 0)
+            elif isinstance(child, NavigableString) and type(child) in _TEXT_TYPES:
+                size += len(child)
+                bare += len(child.strip())
+        key = id(tag)
+        text[key], stripped[key], paragraphs[key] = size, bare, inside
+    return _Sizes(text, stripped, paragraphs)
 
 
 @dataclass(frozen=True)
@@ -114,7 +182,10 @@ def declared_charset(data: bytes) -> str | None:
 
 
 def read_html(text: str, origin: str, stem: str) -> list[Item]:
-    page = extract(text)
+    try:
+        page = extract(text)
+    except MarkupTooComplex as exc:
+        return [Rejected(origin, str(exc))]
     if not page.title:
         return [Rejected(origin, "no title: the page has no og:title, <h1> or <title>")]
     warnings = (page.date.warning,) if page.date and page.date.warning else ()
@@ -135,7 +206,7 @@ def read_html(text: str, origin: str, stem: str) -> list[Item]:
 
 
 def extract(text: str) -> PageText:
-    soup = BeautifulSoup(text, "lxml")
+    soup = parse(text)
     site = _meta(soup, "og:site_name", "application-name")
     title = _title(soup, site)
     url = _url(soup)
@@ -143,14 +214,15 @@ def extract(text: str) -> PageText:
     author = _author(soup)
     summary = _meta(soup, "og:description", "description")
     for tag in soup.find_all(CODE_TAGS):
-        tag.decompose()
+        if not _gone(tag):
+            tag.decompose()
     for node in soup.find_all(string=lambda s: isinstance(s, Comment | Doctype | ProcessingInstruction)):
         node.extract()
     if date is None:
         # Before headers and footers go: the dateline often sits in one.
         date = _dateline(soup, title)
     for tag in soup.find_all(JUNK_TAGS):
-        if not tag.decomposed:
+        if not _gone(tag):
             tag.decompose()
     _drop_boilerplate_blocks(soup)
     body = _body(soup, title)
@@ -180,7 +252,7 @@ def _meta(soup: BeautifulSoup, *names: str) -> str | None:
 
 
 def _title(soup: BeautifulSoup, site: str | None) -> str:
-    headings = [one_line(h.get_text(" ")) for h in soup.find_all("h1")]
+    headings = [one_line(h.get_text(" ")) for h in soup.find_all("h1", limit=MAX_HEADINGS)]
     headings = [h for h in headings if h]
     page_title = one_line(soup.title.get_text(" ")) if soup.title else ""
     chosen = _meta(soup, "og:title", "twitter:title")
@@ -253,7 +325,7 @@ def _structured_date(soup: BeautifulSoup) -> ParsedDate | None:
         value = item.get("datePublished")
         if isinstance(value, str):
             candidates.append(value)
-    for time in soup.find_all("time"):
+    for time in soup.find_all("time", limit=MAX_HEADINGS):
         value = time.get("datetime")
         candidates.append(value if isinstance(value, str) else time.get_text(" "))
     for value in candidates:
@@ -295,32 +367,32 @@ def _names(tag: Tag) -> str:
     return " ".join([*words, str(tag.get("id") or "")])
 
 
-def _paragraph_chars(tag: Tag) -> int:
-    return sum(len(p.get_text()) for p in tag.find_all("p"))
-
-
 def _drop_boilerplate_blocks(soup: BeautifulSoup) -> None:
-    total = _paragraph_chars(soup)
+    # Measured once, before anything goes: a tag is visited before its
+    # descendants, so its subtree is still whole when its turn comes.
+    paragraphs = _sizes(soup).paragraphs
+    total = paragraphs[id(soup)]
     for tag in soup.find_all(True):
-        if tag.decomposed or tag.name in ("html", "body"):
+        if _gone(tag) or tag.name in ("html", "body"):
             continue
         if ":" in tag.name:  # fb:share-button, g:plusone
             tag.decompose()
             continue
         names = _names(tag)
         # A wrapper of most of the page's paragraphs is the article, whatever its name.
-        if names and BOILERPLATE_NAMES.search(names) and _paragraph_chars(tag) < total / 2:
+        if names and BOILERPLATE_NAMES.search(names) and paragraphs[id(tag)] < total / 2:
             tag.decompose()
 
 
 def _container(soup: BeautifulSoup) -> Tag | None:
     best: Tag | None = None
     best_score = 0
+    stripped = _sizes(soup).stripped
     for tag in soup.find_all(True):
         score = 0
         for child in tag.children:
             if isinstance(child, Tag) and child.name in PARAGRAPH_TAGS:
-                score += len(child.get_text(strip=True))
+                score += stripped[id(child)]
             elif isinstance(child, NavigableString):
                 score += len(child.strip())
         if score > best_score:
@@ -333,6 +405,7 @@ def _blocks(tag: Tag) -> list[tuple[str, int]]:
     blocks: list[tuple[str, int]] = []
     parts: list[str] = []
     linked = 0
+    sizes = _sizes(tag).text
 
     def flush() -> None:
         nonlocal parts, linked
@@ -353,7 +426,7 @@ def _blocks(tag: Tag) -> list[tuple[str, int]]:
                     flush()
                 else:
                     if child.name == "a":
-                        linked += len(child.get_text())
+                        linked += sizes[id(child)]
                     walk(child)
 
     walk(tag)
@@ -366,7 +439,8 @@ def _body(soup: BeautifulSoup, title: str) -> str:
     if container is None:
         return ""
     for heading in container.find_all("h1"):
-        heading.decompose()
+        if not _gone(heading):
+            heading.decompose()
     folded_title = normalize(title)
     kept: list[str] = []
     for text, linked in _blocks(container):
@@ -381,10 +455,12 @@ def _body(soup: BeautifulSoup, title: str) -> str:
 
 
 def extract_fragment(markup: str) -> str:
-    """Paragraph text of an HTML fragment (a JSON record's HTML body)."""
-    soup = BeautifulSoup(markup, "lxml")
+    """Paragraph text of an HTML fragment (a JSON record's HTML body).
+
+    Raises :class:`MarkupTooComplex` for a fragment nested too deep or too large."""
+    soup = parse(markup)
     for tag in soup.find_all(JUNK_TAGS):
-        if not tag.decomposed:
+        if not _gone(tag):
             tag.decompose()
     root = soup.body or soup
     return "\n\n".join(decode_references(text) for text, _ in _blocks(root) if not is_policy(text))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from builder.dateparse import ParsedDate, parse_date
 from builder.errors import BuilderError
-from builder.ingest.html import extract_fragment
+from builder.ingest.html import MarkupTooComplex, extract_fragment
 from builder.ingest.records import Candidate, Item, Rejected
 from builder.ingest.text import clean_author, one_line, paragraphs_from_lines
 
@@ -204,7 +204,10 @@ def _record(record: object, origin: str, stem: str, mapping: FieldMapping) -> It
     if isinstance(raw_body, list):
         raw_body = "\n\n".join(str(part) for part in raw_body if isinstance(part, str))
     body = raw_body if isinstance(raw_body, str) else ""
-    body = extract_fragment(body) if _HTML_MARKUP.search(body) else paragraphs_from_lines(body)
+    try:
+        body = extract_fragment(body) if _HTML_MARKUP.search(body) else paragraphs_from_lines(body)
+    except MarkupTooComplex as exc:
+        return Rejected(origin, f"body: {exc}")
     raw_date = _lookup(record, keys["date"])
     date = _date(raw_date)
     warnings = [f"date not understood: {raw_date!r}"] if raw_date is not None and date is None else []

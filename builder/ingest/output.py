@@ -12,6 +12,7 @@ from builder.cleaning import clean_body
 from builder.errors import BuilderError
 from builder.ingest.boilerplate import drop_policy
 from builder.ingest.records import Candidate
+from builder.limits import size_problem
 from builder.modeling import model_article
 from builder.readers import read_markdown
 from builder.safety import escape_plain_body
@@ -94,6 +95,10 @@ def prepare(candidate: Candidate) -> Prepared:
 
 def check(text: str, relative: str) -> None:
     """Read the file back as the builder will; refuse what it would refuse."""
+    too_large = size_problem(len(text.encode("utf-8")))
+    if too_large:
+        # The same limit the build applies (builder.limits): never write what it refuses.
+        raise NotAnArticle(f"too large for the build: the source {too_large}")
     try:
         raw = read_markdown(text, relative)
     except BuilderError as exc:

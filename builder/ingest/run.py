@@ -5,11 +5,14 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
+import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from builder.errors import BuilderError
+from builder.ingest.budget import OverBudget, time_limit
 from builder.ingest.conventions import apply_conventions
 from builder.ingest.decoding import decode_bytes
 from builder.ingest.duplicates import find_duplicates
@@ -19,6 +22,7 @@ from builder.ingest.output import NotAnArticle, Prepared, identity, identity_of,
 from builder.ingest.plaintext import read_plain
 from builder.ingest.records import Item, Outcome, Rejected
 from builder.ingest.trec import looks_like_trec, read_trec
+from builder.limits import size_problem
 from builder.readers import SUPPORTED_SUFFIXES, parse_front_matter, read_file
 from builder.slugs import MAX_SLUG_LENGTH, slugify
 from builder.wire import Outlets
@@ -30,6 +34,13 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Documentation that sits next to corpora: accounted for, never made an article.
 NOT_ARTICLES = frozenset({"readme", "provenance", "license", "licence", "changelog", "notice", "copying"})
 MAX_SLUG_SUFFIX = 1000
+PAUSE_ENV = "BUILDER_INGEST_PAUSE"
+# Time bounds per item (reading one input file; cleaning and checking one article),
+# far above real items (a page reads in well under a second), so only a hostile
+# input meets them, and is skipped with the reason instead of stalling the run.
+ITEM_SECONDS = 60.0
+SECONDS_PER_MB = 5.0
+PAUSE_LIMIT_SECONDS = 120
 
 Progress = Callable[[int, int], None]
 
@@ -54,6 +65,20 @@ def find_inputs(paths: Iterable[Path]) -> list[InputFile]:
     return [found[key] for key in sorted(found)]
 
 
+def reads_its_output(paths: Iterable[Path], into: Path) -> str | None:
+    """Why ingesting ``paths`` into ``into`` would read the folder it writes, or None.
+
+    Reading its own output would ingest the articles again under new addresses."""
+    folder = into.resolve()
+    for path in paths:
+        source = path.resolve()
+        if source == folder or folder in source.parents:
+            return f"{path} is inside the --into folder {into}: ingest never reads the folder it writes into"
+        if source in folder.parents:
+            return f"{path} holds the --into folder {into}: ingest never reads the folder it writes into"
+    return None
+
+
 def read_input(file: InputFile, mapping: FieldMapping = DEFAULT_MAPPING) -> list[Item]:
     """Every item in one input file; anything wrong becomes a :class:`Rejected`."""
     origin, stem, suffix = file.origin, file.path.stem, file.path.suffix.lower()
@@ -65,7 +90,13 @@ def read_input(file: InputFile, mapping: FieldMapping = DEFAULT_MAPPING) -> list
         data = file.path.read_bytes()
     except OSError as exc:
         return [Rejected(origin, f"cannot read the file: {exc.strerror or exc}")]
-    return read_bytes(data, origin, stem, suffix, mapping)
+    # A file of many records (a JSON export) earns more time than one page.
+    seconds = ITEM_SECONDS + SECONDS_PER_MB * len(data) / (1024 * 1024)
+    try:
+        with time_limit(seconds):
+            return read_bytes(data, origin, stem, suffix, mapping)
+    except OverBudget:
+        return [Rejected(origin, f"skipped: reading it took longer than the bound of {seconds:.3g} s")]
 
 
 def read_bytes(data: bytes, origin: str, stem: str, suffix: str, mapping: FieldMapping = DEFAULT_MAPPING) -> list[Item]:
@@ -111,6 +142,7 @@ class Planned:
     outcome: Outcome
     target: Path | None = None
     text: str | None = None
+    prepared: Prepared | None = None  # to pick another name if ``target`` is taken at write time
 
 
 @dataclass(frozen=True)
@@ -119,6 +151,7 @@ class Plan:
 
     planned: list[Planned]
     learned: list[dict[str, object]]
+    placement: _Placement | None = None
 
 
 def plan(items: list[Item], into: Path, outlets: Outlets | None = None) -> Plan:
@@ -133,12 +166,15 @@ def plan(items: list[Item], into: Path, outlets: Outlets | None = None) -> Plan:
             results[index] = Planned(Outcome(item.origin, "rejected", reason=item.reason))
             continue
         try:
-            prepared.append((index, prepare(item)))
+            with time_limit(ITEM_SECONDS):
+                prepared.append((index, prepare(item)))
         except NotAnArticle as exc:
             results[index] = Planned(Outcome(item.origin, "rejected", reason=str(exc), warnings=item.warnings))
+        except OverBudget:
+            reason = f"skipped: cleaning and checking it took longer than the bound of {ITEM_SECONDS:.3g} s"
+            results[index] = Planned(Outcome(item.origin, "rejected", reason=reason, warnings=item.warnings))
     duplicates = find_duplicates([p.clean_text for _, p in prepared])
-    claimed: set[Path] = set()
-    addresses = _Addresses(_addresses_on_disk(into), set())  # the folder is read once per run
+    placement = _Placement(into, set(), _Addresses(_addresses_on_disk(into), set()))  # read once per run
     for position, (index, item_prepared) in enumerate(prepared):
         origin = item_prepared.candidate.origin
         match = duplicates.get(position)
@@ -149,33 +185,46 @@ def plan(items: list[Item], into: Path, outlets: Outlets | None = None) -> Plan:
                 Outcome(origin, "duplicate", reason=f"duplicate of {original}{kind}", warnings=item_prepared.warnings)
             )
             continue
-        results[index] = _place(item_prepared, into, claimed, addresses)
+        results[index] = _place(item_prepared, placement, _read_existing)
     planned = [results[index] for index in range(len(ordered))] + joined
-    return Plan(sorted(planned, key=lambda p: origin_key(p.outcome.origin)), applied.learned)
+    return Plan(sorted(planned, key=lambda p: origin_key(p.outcome.origin)), applied.learned, placement)
 
 
-def _place(item: Prepared, into: Path, claimed: set[Path], addresses: _Addresses) -> Planned:
+# Given a free file name and the text for it: None when the name is (or, when
+# writing, now is) this article's, else the text of the file already there.
+Probe = Callable[[Path, str], str | None]
+
+
+def _place(item: Prepared, placement: _Placement, probe: Probe) -> Planned:
     """Pick the file for a kept article: new, unchanged, or a conflict.
 
     The slug written is the address the build will give the file: stable under
     the builder's own slugify (so never cut again), and free site-wide once
     casefolded, among the files already under ``into`` and this run's own.
+    Planning probes by reading; writing probes by exclusive creation, so a name
+    another process took since planning is seen, and never overwritten.
     """
     origin = item.candidate.origin
     wanted = identity_of(item.candidate)
+    into, claimed, addresses = placement.into, placement.claimed, placement.addresses
     for number in range(1, MAX_SLUG_SUFFIX):
         slug = _numbered_slug(item.slug, number)
         target = into / item.folder / f"{slug}.md"
         relative = f"{item.folder}/{slug}.md"
         if target in claimed or slug.casefold() in addresses.run:
             continue  # another article of this run has that name, or that address
+        if addresses.taken(slug, relative) and not target.exists():
+            continue  # a file elsewhere under `into` (another month…) has that address
         text = item.render(slug)
-        existing = _existing(target)
+        too_large = size_problem(len(text.encode("utf-8")))
+        if too_large:
+            reason = f"too large for the build: the source {too_large}"
+            return Planned(Outcome(origin, "rejected", reason=reason, warnings=item.warnings))
+        existing = probe(target, text)
         if existing is None:
-            if addresses.taken(slug, relative):
-                continue  # a file elsewhere under `into` (another month…) has that address
             addresses.claim(slug, target, claimed)
-            return Planned(Outcome(origin, "written", output=target.as_posix(), warnings=item.warnings), target, text)
+            outcome = Outcome(origin, "written", output=target.as_posix(), warnings=item.warnings)
+            return Planned(outcome, target, text, item)
         if existing == text:
             addresses.claim(slug, target, claimed)
             return Planned(Outcome(origin, "unchanged", output=target.as_posix(), warnings=item.warnings))
@@ -216,6 +265,15 @@ def _stable_slug(slug: str) -> str:
             break
         slug = again
     return slug
+
+
+@dataclass
+class _Placement:
+    """The names and addresses taken under ``into``, shared by planning and writing."""
+
+    into: Path
+    claimed: set[Path]  # files this run writes or found unchanged
+    addresses: _Addresses
 
 
 @dataclass
@@ -301,6 +359,11 @@ def _front_matter_slug(text: str, path: Path, relative: str) -> object:
     return None
 
 
+def _read_existing(target: Path, _text: str) -> str | None:
+    """The probe of planning: read what is there, create nothing."""
+    return _existing(target)
+
+
 def _existing(target: Path) -> str | None:
     try:
         return target.read_bytes().decode("utf-8", errors="replace")
@@ -310,15 +373,78 @@ def _existing(target: Path) -> str | None:
         return ""  # unreadable: never overwrite it
 
 
-def write(planned: Iterable[Planned]) -> None:
-    """Write the new files; each appears whole or not at all."""
-    for item in planned:
+def write(decided: Plan) -> list[Outcome]:
+    """Write the new files and return every item's final outcome.
+
+    Each file appears whole or not at all, and only where no file was: the name
+    is checked again at write time by exclusive creation (a hard link to a
+    complete temporary file), so a file another run wrote since planning is
+    never replaced. Then the article is unchanged (that run wrote the same
+    text), a conflict (the same article, differing) or takes the next free name.
+    """
+    outcomes: list[Outcome] = []
+    for item in decided.planned:
         if item.target is None or item.text is None:
+            outcomes.append(item.outcome)
             continue
-        item.target.parent.mkdir(parents=True, exist_ok=True)
-        temporary = item.target.with_name(f".{item.target.name}.tmp")
-        temporary.write_text(item.text, encoding="utf-8", newline="\n")
-        temporary.replace(item.target)
+        existing = _create_exclusive(item.target, item.text)
+        if existing is None:
+            outcomes.append(item.outcome)
+        elif existing == item.text:
+            outcomes.append(replace(item.outcome, status="unchanged"))
+        elif item.prepared is None or decided.placement is None or _same_article(existing, item.target, item.prepared):
+            reason = f"conflict: {item.target.as_posix()} was written while ingesting and differs; not overwritten"
+            outcomes.append(replace(item.outcome, status="rejected", reason=reason))
+        else:
+            decided.placement.claimed.add(item.target)  # another article's now: try the next name
+            outcomes.append(_place(item.prepared, decided.placement, _create_exclusive).outcome)
+    return outcomes
+
+
+def _same_article(existing: str, target: Path, prepared: Prepared) -> bool:
+    relative = f"{prepared.folder}/{target.name}"
+    return identity(existing, relative) == identity_of(prepared.candidate)
+
+
+def _pause_before_write() -> None:
+    """Fault injection for the tests, inert unless ``$BUILDER_INGEST_PAUSE`` names a
+    folder: say «planned» there, then wait for «resume», so a test can run another
+    ingest between this one's planning and its writing (never a sleep race)."""
+    folder = os.environ.get(PAUSE_ENV)
+    if not folder:
+        return
+    gate = Path(folder)
+    (gate / "planned").touch()
+    give_up = time.monotonic() + PAUSE_LIMIT_SECONDS
+    while not (gate / "resume").exists() and time.monotonic() < give_up:
+        time.sleep(0.02)
+
+
+def _create_exclusive(target: Path, text: str) -> str | None:
+    """Create ``target`` holding ``text`` unless a file is there: None when created,
+    else the text of the file found (never replaced)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, name = tempfile.mkstemp(prefix=".ingest-", suffix=".tmp", dir=target.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        try:
+            os.link(temporary, target)  # atomic, and fails if the name exists
+        except FileExistsError:
+            found = _existing(target)
+            return "" if found is None else found  # vanished since: still not ours to take
+        except OSError:
+            # No hard links here (some network or FUSE folders): O_EXCL still never replaces.
+            try:
+                with target.open("x", encoding="utf-8", newline="\n") as stream:
+                    stream.write(text)
+            except FileExistsError:
+                found = _existing(target)
+                return "" if found is None else found
+        return None
+    finally:
+        temporary.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -337,6 +463,10 @@ def run_ingest(
     outlets: Outlets | None = None,
 ) -> Ingested:
     """Ingest every input under ``paths`` into the source folder ``into``."""
+    paths = list(paths)
+    overlap = reads_its_output(paths, into)
+    if overlap:
+        raise BuilderError(overlap)
     files = find_inputs(paths)
     items: list[Item] = []
     for number, file in enumerate(files, start=1):
@@ -344,8 +474,8 @@ def run_ingest(
         if progress:
             progress(number, len(files))
     decided = plan(items, into, outlets)
-    write(decided.planned)
-    return Ingested([p.outcome for p in decided.planned], decided.learned)
+    _pause_before_write()
+    return Ingested(write(decided), decided.learned)
 
 
 def ingest(

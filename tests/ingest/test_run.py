@@ -130,7 +130,7 @@ def test_cli_usage_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "no such file or folder" in capsys.readouterr().err
     bad = tmp_path / "mapping.json"
     bad.write_text('{"headline": "title"}', encoding="utf-8")
-    args = parse(["ingest", str(tmp_path), "--into", str(tmp_path / "s"), "--mapping", str(bad)])
+    args = parse(["ingest", str(bad), "--into", str(tmp_path / "s"), "--mapping", str(bad)])
     assert cli.run(args) == 2
     assert "unknown field 'headline'" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
