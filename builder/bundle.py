@@ -359,6 +359,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:  # the environment: a read-only folder, a full disk
         print(environment_message(error), file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     print(f"bundle: {result.path} ({human_size(result.size)}, {result.files} files)")
     if result.rejected:
         print(f"bundle: {result.rejected} source files were rejected and left out (run: python -m builder check)")
