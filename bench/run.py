@@ -211,6 +211,8 @@ def builder(command: str, work: Path, *extra: str) -> list[str]:
         str(work / "docs"),
         "--report",
         str(work / "report.json"),
+        "--cache-dir",
+        str(work / "cache"),
         *extra,
     ]
 
@@ -323,8 +325,8 @@ def bench_size(
     synth.write_corpus(size, work / "source", material)
     reset_docs(work)
 
-    # Clean runs start without the builder's cache (work/cache, next to the
-    # report); the --dirty rebuilds below reuse the one the full build fills.
+    # Clean runs start without the builder's cache (work/cache, named by
+    # --cache-dir); the --dirty rebuilds below reuse the one the full build fills.
     shutil.rmtree(work / "cache", ignore_errors=True)
     step = run("generate", builder("generate", work))
     result.generate_s = step.seconds

@@ -5,21 +5,32 @@ newest article's date, fixed Unix permissions, the UTF-8 file-name flag set on
 every entry, and no absolute path of the build machine. Names are checked for
 what Windows and macOS refuse or confuse (reserved characters and names, names
 that differ only in case or in Unicode normalisation).
+
+The offline site is built in a work folder of the project,
+``build/bundle-work/<pid>-<random>/``, not in the system's temporary folder: it
+is removed when the bundle ends, on an error, Ctrl-C or SIGTERM included, and a
+folder left by a process that was killed outright (SIGKILL, power loss) is
+removed by the next bundle, which knows it is stale because no process holds
+the lock of its ``.owner`` file any more (the kernel drops a dead process's locks).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import re
+import secrets
 import shutil
+import signal
 import stat
 import sys
-import tempfile
+import time
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,6 +39,14 @@ from builder.linkcheck import BrokenLink, check_site
 from builder.model import Article
 
 DEFAULT_NAME = "arabic-briefing-archive"
+WORK_FOLDER = Path("build") / "bundle-work"  # next to the configuration file
+_OWNER = ".owner"
+# Tests kill a bundle at a chosen point: the process says it is there, then waits.
+PAUSE_ENV = "BUILDER_BUNDLE_PAUSE_AT"
+# Material's own search (lunr, its language packs and its web worker): the theme
+# copies them into every site, but the archive's search replaces it (see
+# overrides/partials/search.html) and no page of the bundle loads them.
+UNUSED_THEME_FOLDERS = ("assets/javascripts/lunr", "assets/javascripts/workers")
 DEFAULT_DIST = Path("dist")
 _UTF8_FLAG = 0x800
 _FILE_MODE = stat.S_IFREG | 0o644
@@ -122,7 +141,10 @@ def write_zip(tree: Path, out: Path, *, root_folder: str, stamp: dt.date | None)
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
     files = 0
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+    with (
+        _removed_on_failure(partial),
+        zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive,
+    ):
         for entry in [root_folder + "/", *(f"{root_folder}/{e}" for e in entries)]:
             info = _Utf8ZipInfo(entry, date_time=date_time)
             info.create_system = 3  # Unix, so the permission bits below are honoured
@@ -134,8 +156,18 @@ def write_zip(tree: Path, out: Path, *, root_folder: str, stamp: dt.date | None)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, (tree / entry[len(root_folder) + 1 :]).read_bytes(), compresslevel=9)
                 files += 1
+        _pause_at("zip")
     partial.replace(out)
     return files
+
+
+@contextlib.contextmanager
+def _removed_on_failure(path: Path) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
 
 
 def check_bundle_tree(tree: Path) -> list[BrokenLink]:
@@ -196,6 +228,9 @@ def build_offline_site(source: Path, work: Path, *, config_file: Path, docs_dir:
     (tree / "404.html").unlink(missing_ok=True)
     for source_map in tree.rglob("*.map"):
         source_map.unlink()  # only a browser's developer tools read them; they are most of the zip
+    for unused in UNUSED_THEME_FOLDERS:
+        shutil.rmtree(tree / unused, ignore_errors=True)
+    _pause_at("site")
     return OfflineSite(tree, prepared.articles, len(prepared.collected.rejections))
 
 
@@ -212,12 +247,94 @@ def build_bundle(
 
     ``out`` defaults to ``dist/<name>-offline-<YYYY-MM-DD>.zip`` dated by the newest article.
     """
-    with tempfile.TemporaryDirectory(prefix="bundle-") as work:
-        site = build_offline_site(source, Path(work), config_file=config_file, docs_dir=docs_dir)
+    with work_folder(config_file.parent / WORK_FOLDER) as work:
+        site = build_offline_site(source, work, config_file=config_file, docs_dir=docs_dir)
         stamp = newest_date([a.date for a in site.articles])
         target = out or dist / bundle_filename(name, stamp)
         result = pack_site(site.tree, target, stamp=stamp)
     return replace(result, rejected=site.rejected)
+
+
+def _pause_at(point: str) -> None:
+    if os.environ.get(PAUSE_ENV) == point:
+        print(f"paused at {point}", file=sys.stderr, flush=True)
+        time.sleep(3600)
+
+
+def _locked(owner: Path) -> bool:
+    """Whether a live process holds ``owner``'s lock (a dead one holds none)."""
+    try:
+        descriptor = os.open(owner, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(descriptor)  # also releases the lock if it was taken
+    return False
+
+
+def _pid_alive(name: str) -> bool:
+    try:
+        os.kill(int(name.split("-")[0]), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale_work(parent: Path) -> None:
+    """Work folders of bundles that no longer run: none holds the lock of its
+    ``.owner`` file, and no process has the number in its name (one that is
+    making its folder may not hold the lock yet)."""
+    if not parent.is_dir():
+        return
+    for folder in parent.iterdir():
+        live = _locked(folder / _OWNER) or _pid_alive(folder.name)
+        if folder.is_dir() and not folder.is_symlink() and not live:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the work folder's removal
+
+
+@contextlib.contextmanager
+def work_folder(parent: Path) -> Iterator[Path]:
+    """A fresh folder under ``parent``, removed however the bundle ends but by
+    SIGKILL (then the next bundle removes it). SIGTERM becomes a clean exit,
+    unless someone else already handles it."""
+    remove_stale_work(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    work = parent / f"{os.getpid()}-{secrets.token_hex(4)}"
+    work.mkdir()
+    previous = signal.getsignal(signal.SIGTERM)
+    own_handler = previous == signal.SIG_DFL
+    try:
+        owner = os.open(work / _OWNER, os.O_WRONLY | os.O_CREAT, 0o600)
+        fcntl.flock(owner, fcntl.LOCK_EX)  # held as long as this process lives
+        if own_handler:
+            signal.signal(signal.SIGTERM, _terminate)
+        try:
+            yield work
+        finally:
+            os.close(owner)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if own_handler:
+            signal.signal(signal.SIGTERM, previous)
+        with contextlib.suppress(OSError):
+            parent.rmdir()  # only when empty: leave no trace of a finished bundle
+
+
+def environment_message(error: OSError) -> str:
+    """One line naming the path and what to do."""
+    path = error.filename if error.filename is not None else "?"
+    reason = error.strerror or str(error)
+    return f"error: cannot write {path}: {reason} (check the folder's permissions and free space)"
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -239,6 +356,12 @@ def run(args: argparse.Namespace) -> int:
     except BuilderError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except OSError as error:  # the environment: a read-only folder, a full disk
+        print(environment_message(error), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     print(f"bundle: {result.path} ({human_size(result.size)}, {result.files} files)")
     if result.rejected:
         print(f"bundle: {result.rejected} source files were rejected and left out (run: python -m builder check)")

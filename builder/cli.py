@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from builder import __version__, bundle, linkcheck
+from builder.cache import default_folder as default_cache_folder
 from builder.errors import BuilderError, ConfigError, Terminated, environment_message
 from builder.feeds import feed_notices
 from builder.ingest import cli as ingest_cli
@@ -91,7 +92,7 @@ def _add_common(parser: argparse.ArgumentParser, *, writes_docs: bool, builds_si
             default=None,
             metavar="DIR",
             help="keep what reading each file produced here, so unchanged files are not read "
-            "again (default: 'cache' next to the report)",
+            "again (default: build/cache next to the --config file)",
         )
         parser.add_argument("--no-cache", action="store_true", help="read every file; neither use nor fill the cache")
     if builds_site:
@@ -214,7 +215,9 @@ def tty_write_progress() -> WriteProgress | None:
 def _cache_dir(args: argparse.Namespace) -> Path | None:
     if args.command in ("check", "entities") or args.no_cache:
         return None
-    folder: Path = args.cache_dir or args.report.parent / "cache"
+    # The project's own folder, never one found from --report: a file planted
+    # next to an arbitrary report must not even be looked at.
+    folder: Path = args.cache_dir or default_cache_folder(args.config)
     return folder
 
 

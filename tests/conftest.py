@@ -111,3 +111,19 @@ def browser() -> Iterator[object]:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_secret(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The cache's per-user secret in a folder of the test session, never the
+    runner's own ~/.config (subprocesses inherit it through the environment)."""
+    from builder.cache import SECRET_ENV
+
+    path = tmp_path_factory.mktemp("secret") / "cache-secret"
+    previous = os.environ.get(SECRET_ENV)
+    os.environ[SECRET_ENV] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop(SECRET_ENV, None)
+    else:
+        os.environ[SECRET_ENV] = previous

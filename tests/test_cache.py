@@ -13,7 +13,7 @@ import pytest
 
 from builder import cache as cache_module
 from builder import pipeline
-from builder.cache import CACHE_FILE
+from builder.cache import CACHE_FILE, SECRET_ENV, SECRET_SIZE, load_secret
 from builder.cli import main
 from builder.model import Article, EntityRef
 
@@ -117,22 +117,113 @@ def test_a_damaged_cache_is_ignored(source: Path, tmp_path: Path) -> None:
     (cache / CACHE_FILE).write_bytes(b"\x80\x05 not a pickle at all")
     prepared = prepare(source, cache)
     assert prepared.articles == prepare(source, None).articles
-    assert (cache / CACHE_FILE).read_bytes()[:1] == b"\x80"  # rewritten as a real pickle
+    assert (cache / CACHE_FILE).read_bytes().startswith(b"builder-cache\0")  # rewritten as a real cache
     assert prepare(source, cache).articles == prepared.articles
 
 
-def test_the_cli_keeps_the_cache_next_to_the_report_unless_told_not_to(tmp_path: Path) -> None:
+def test_the_cli_keeps_the_cache_in_the_project_unless_told_not_to(tmp_path: Path) -> None:
+    """``build/cache`` next to the configuration file, wherever the report goes."""
     project = make_site_project(tmp_path / "with", REPO / "source")
-    assert main(build_args(project, "generate")) == 0
-    assert (project["report"].parent / "cache" / CACHE_FILE).is_file()
+    report = tmp_path / "reports" / "report.json"
+    assert main([*build_args(project, "generate"), "--report", str(report)]) == 0
+    assert (project["root"] / "build" / "cache" / CACHE_FILE).is_file()
+    assert not (report.parent / "cache").exists()
 
     bare = make_site_project(tmp_path / "without", REPO / "source")
     assert main([*build_args(bare, "generate"), "--no-cache"]) == 0
-    assert not (bare["report"].parent / "cache").exists()
+    assert not (bare["root"] / "build" / "cache").exists()
 
     elsewhere = tmp_path / "elsewhere"
     assert main([*build_args(bare, "generate"), "--cache-dir", str(elsewhere)]) == 0
     assert (elsewhere / CACHE_FILE).is_file()
+
+
+class _Payload:
+    """Unpickling this creates ``marker``: what a planted cache would do."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return (open, (str(self.marker), "w"))
+
+
+def test_a_planted_pickle_never_runs_where_the_old_or_the_new_code_reads(tmp_path: Path) -> None:
+    project = make_site_project(tmp_path / "project", REPO / "source")
+    report = tmp_path / "reports" / "report.json"
+    marker = tmp_path / "ran"
+    planted = pickle.dumps(_Payload(marker))
+    cache = project["root"] / "build" / "cache"
+    for path in (report.parent / "cache" / "articles.pickle", cache / "articles.pickle", cache / CACHE_FILE):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(planted)
+    assert main([*build_args(project, "generate"), "--report", str(report)]) == 0
+    assert not marker.exists()
+    assert (cache / CACHE_FILE).read_bytes().startswith(b"builder-cache\0")
+    assert not (cache / "articles.pickle").exists()  # the old format's file is removed, unread
+    # Planted after a good cache was written, with the right header: still refused.
+    (cache / CACHE_FILE).write_bytes((cache / CACHE_FILE).read_bytes()[:32] + planted)
+    assert main([*build_args(project, "generate"), "--report", str(report)]) == 0
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("where", [0.02, 0.5, 0.98])
+def test_a_tampered_byte_costs_a_full_read(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: float
+) -> None:
+    monkeypatch.setattr(cache_module, "CHUNK", 3)  # several frames: the last one is checked too
+    cache = tmp_path / "cache"
+    first = prepare(source, cache)
+    stored = bytearray((cache / CACHE_FILE).read_bytes())
+    stored[int(len(stored) * where)] ^= 0x01
+    (cache / CACHE_FILE).write_bytes(bytes(stored))
+    reads = read_count(monkeypatch)
+    assert prepare(source, cache).articles == first.articles
+    assert len(reads) == first.collected.inputs - len(first.collected.ignored)
+
+
+def test_a_cache_made_under_another_secret_or_for_another_folder_is_refused(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    first = prepare(source, cache)
+    everything = first.collected.inputs - len(first.collected.ignored)
+    moved = tmp_path / "other-project" / "cache"
+    moved.mkdir(parents=True)
+    shutil.copy(cache / CACHE_FILE, moved / CACHE_FILE)
+    reads = read_count(monkeypatch)
+    prepare(source, moved)
+    assert len(reads) == everything  # same user, another folder: refused
+
+    monkeypatch.setenv(SECRET_ENV, str(tmp_path / "another-user" / "cache-secret"))
+    reads.clear()
+    assert prepare(source, cache).articles == first.articles
+    assert len(reads) == everything
+    reads.clear()
+    prepare(source, cache)
+    assert reads == []  # rewritten under the new secret, and used
+
+
+def test_the_secret_is_private_and_outside_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "config" / "builder" / "cache-secret"
+    monkeypatch.setenv(SECRET_ENV, str(secret))
+    made = load_secret()
+    assert made is not None and len(made) == SECRET_SIZE
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert load_secret() == made  # kept, not replaced
+    secret.chmod(0o644)  # others could read it, so forge a cache: not used
+    assert load_secret() is None
+
+
+def test_without_a_usable_secret_the_build_goes_without_a_cache(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv(SECRET_ENV, str(blocker / "cache-secret"))  # cannot be created
+    cache = tmp_path / "cache"
+    assert prepare(source, cache).articles == prepare(source, None).articles
+    assert not (cache / CACHE_FILE).exists()
 
 
 def test_entries_are_stored_in_chunks_and_read_back_whole(

@@ -86,6 +86,8 @@ def test_article_to_tag_page(sealed: Sealed, bundle_root: Path) -> None:
 
 def test_search_works_offline(sealed: Sealed, bundle_root: Path) -> None:
     page = open_home(sealed, bundle_root)
+    failed: list[str] = []  # Material's lunr and worker are left out of the bundle: nothing may ask for them
+    page.on("requestfailed", lambda request: failed.append(request.url))
     assert search_landed(page), "the archive's search box works from file://"
     title = page.locator(ARTICLE).first.inner_text()
     word = max(title.split(), key=len)
@@ -96,6 +98,7 @@ def test_search_works_offline(sealed: Sealed, bundle_root: Path) -> None:
         first.click()
     in_bundle(page.url, bundle_root)
     assert sealed.outside == []
+    assert failed == []
 
 
 def test_one_page_of_each_kind_loads_nothing_from_outside(sealed: Sealed, bundle_root: Path) -> None:
