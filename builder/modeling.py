@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from builder.arabic import ascii_digits
 from builder.cleaning import BoilerplateRules, body_paragraphs, clean_body, finish_body, tidy_line
 from builder.model import Article, Problem, RawArticle, Severity
-from builder.safety import escape_plain_body, is_safe_url, neutralize_markdown
+from builder.safety import bound_markdown, escape_plain_body, is_safe_url, neutralize_markdown
 from builder.slugs import slugify
 from builder.wire import WireBody, date_disagreement, default_outlets, read_body
 
@@ -33,7 +33,8 @@ MAX_TITLE_CHARS = 300
 MAX_SUMMARY_CHARS = 280
 MAX_TAG_CHARS = 80
 _SENTENCE = re.compile(r"^(.+?[.!؟?])(?:\s|$)")
-_MARKDOWN_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`#]+|^>\s*|\\(?=.)")
+# Linear: a link's text stops at the next bracket, its target at the next bracket or ")".
+_MARKDOWN_MARKUP = re.compile(r"!?\[([^\[\]]*+)\]\([^)\[\]]*+\)|[*_`#]+|^>\s*|\\(?=.)")
 
 
 class _Collector:
@@ -206,7 +207,7 @@ def model_article(
         cleaned = clean_body(raw.body, rules, plain_text=False)
     if not cleaned.strip():
         out.error("the article has no body text (it is empty, or only boilerplate, after cleaning)")
-    body = escape_plain_body(cleaned) if plain else neutralize_markdown(cleaned)
+    body = bound_markdown(escape_plain_body(cleaned) if plain else neutralize_markdown(cleaned))
     summary = _text(meta.get("summary"), "summary", out) or plain_summary(body)
     article = Article(
         source_path=raw.source_path,
