@@ -176,9 +176,8 @@ def _bound_block_chain(line: str) -> str:
     chain = _BLOCK_CHAIN.match(line)
     if chain is None or len(_ONE_BLOCK_MARKER.findall(chain.group())) <= MAX_NESTING:
         return line
-    kept, seen = 0, 0
-    for marker in _ONE_BLOCK_MARKER.finditer(chain.group()):
-        seen += 1
+    kept = 0
+    for seen, marker in enumerate(_ONE_BLOCK_MARKER.finditer(chain.group()), start=1):
         if seen == MAX_NESTING:
             kept = marker.end()
             break
