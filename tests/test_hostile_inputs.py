@@ -170,4 +170,5 @@ def test_check_and_build_reject_the_same_hostile_files(tmp_path: Path, capsys: p
     generated = {entry["file"] for entry in report["rejected"]}
     assert checked == generated
     assert {"date-overflow.md", "title-diacritics.md", "loop.md", "\\xe3\\xcf.md"} <= generated
-    assert report["inputs"] == report["counts"]["pages"] + report["counts"]["rejected"]
+    counts = report["counts"]
+    assert report["inputs"] == sum(counts[k] for k in ("pages", "duplicates", "withheld", "ignored", "rejected"))
