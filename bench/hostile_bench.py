@@ -15,23 +15,25 @@ Nothing here asserts a time: the numbers are for reading.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from run import machine_info  # noqa: E402 - the sibling module (bench/ is not a package)
+from run import machine_info
 
-from builder.cleaning import default_rules  # noqa: E402
-from builder.pipeline import SourceFile, Tagging, load_article  # noqa: E402
-from builder.readers import MAX_FILE_BYTES  # noqa: E402
-from builder.taxonomy import load_taxonomy  # noqa: E402
+from builder.cleaning import default_rules
+from builder.pipeline import SourceFile, Tagging, load_article
+from builder.readers import MAX_FILE_BYTES
+from builder.taxonomy import load_taxonomy
 
 EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "toc"]
 HEAD = "---\ntitle: عنوان\ndate: 2024-01-01\n---\n\n"
@@ -74,18 +76,20 @@ def hostile_inputs(scale: float = 1.0) -> dict[str, bytes]:
         "limit-entities.md": _article(_fill("&amp;", limit)),
         "limit-words.md": _article(_fill("كلمة ", limit)),
         "limit-lines.txt": ("عنوان\n\n" + _fill("سطر قصير.\n", limit)).encode(),
-        "tags.md": _article("نص.", HEAD.replace("date:", "tags: [" + ", ".join(f"و{i}" for i in range(n(10_000))) + "]\ndate:")),
-        "date-2107.md": _article("نص.", HEAD.replace("2024-01-01", "2107-01-01")),
-        "date-9999.md": _article("نص.", HEAD.replace("2024-01-01", "9999-12-31")),
-        "date-overflow.md": _article("نص.", HEAD.replace("2024-01-01", "9999-12-31T23:00:00-05:00")),
-        "date-1900.md": _article("نص.", HEAD.replace("2024-01-01", "1900-01-01")),
-        "title-diacritics.md": _article("نص.", HEAD.replace("عنوان", "\u064e\u064f\u0650\u0651")),
+        "tags.md": _article(
+            "نص عن tags.", HEAD.replace("date:", "tags: [" + ", ".join(f"و{i}" for i in range(n(10_000))) + "]\ndate:")
+        ),
+        "date-2107.md": _article("نص عن date-2107.", HEAD.replace("2024-01-01", "2107-01-01")),
+        "date-9999.md": _article("نص عن date-9999.", HEAD.replace("2024-01-01", "9999-12-31")),
+        "date-overflow.md": _article("نص عن date-overflow.", HEAD.replace("2024-01-01", "9999-12-31T23:00:00-05:00")),
+        "date-1900.md": _article("نص عن date-1900.", HEAD.replace("2024-01-01", "1900-01-01")),
+        "title-diacritics.md": _article("نص عن title-diacritics.", HEAD.replace("عنوان", "\u064e\u064f\u0650\u0651")),
         "too-big.md": _article(_fill("ك", limit + 1024)),
     }
 
 
 def _worst(runs: int, work: Callable[[], object]) -> tuple[float, object]:
-    worst, result = 0.0, None
+    worst, result = 0.0, cast(object, None)
     for _ in range(runs):
         started = time.perf_counter()
         result = work()
@@ -102,12 +106,14 @@ def measure(runs: int = 2) -> dict[str, object]:
             path = Path(folder) / name
             path.write_bytes(data)
             source = SourceFile(path, name)
-            seconds, loaded = _worst(runs, lambda s=source: load_article(s, rules=rules, tagging=tagging))
+            load: Callable[[], object] = functools.partial(load_article, source, rules=rules, tagging=tagging)
+            seconds, loaded = _worst(runs, load)
             article = getattr(loaded, "article", None)
             problems = getattr(loaded, "problems", ())
             render_s = 0.0
             if article is not None:
-                render_s, _ = _worst(1, lambda a=article: markdown.markdown(a.body, extensions=EXTENSIONS))
+                render: Callable[[], object] = functools.partial(markdown.markdown, article.body, extensions=EXTENSIONS)
+                render_s, _ = _worst(1, render)
             files[name] = {
                 "bytes": len(data),
                 "outcome": "published" if article is not None else "rejected",
@@ -115,7 +121,8 @@ def measure(runs: int = 2) -> dict[str, object]:
                 "markdown_s": round(render_s, 3),
                 "messages": sorted({p.message for p in problems})[:3],
             }
-            print(f"{name:22} {len(data):>9,} B  {files[name]['outcome']:9}  builder {seconds:6.2f} s  markdown {render_s:6.2f} s")
+            outcome = files[name]["outcome"]
+            print(f"{name:22} {len(data):>9,} B  {outcome:9}  builder {seconds:6.2f} s  markdown {render_s:6.2f} s")
             path.unlink()
     worst_builder = max(float(f["builder_s"]) for f in files.values())  # type: ignore[arg-type]
     worst_markdown = max(float(f["markdown_s"]) for f in files.values())  # type: ignore[arg-type]

@@ -27,7 +27,7 @@ from builder.search.index import plain_text, strip_emphasis
 from conftest import REPO, build_args, make_site_project
 
 sys.path.insert(0, str(REPO / "bench"))
-from hostile_bench import hostile_inputs  # noqa: E402
+from hostile_bench import hostile_inputs
 
 EXTENSIONS = ["attr_list", "md_in_html", "admonition", "tables", "toc"]
 
@@ -91,7 +91,7 @@ def test_emphasis_stripping_matches_the_old_pattern(text: str) -> None:
     "text",
     [
         "نص [رابط](https://a.org/x_(y)) و![صورة](https://a.org/i.png) **قوي** و*مائل*.",
-        "[أ](b) [ج](<d> \"e\") ![](f) [g]",
+        '[أ](b) [ج](<d> "e") ![](f) [g]',
     ],
 )
 def test_search_and_summary_regexes_keep_their_meaning(text: str) -> None:
