@@ -22,10 +22,12 @@ bundle: $(RUNTIME)
 	$(BIN)/python -m builder bundle
 
 # Benchmarks (never timed assertions in tests): results in bench/results/<size>.json;
-# tagging speed and quality (gold tune/held-out, ANERcorp) in bench/results/tagging.json.
+# tagging speed and quality (gold tune/held-out, ANERcorp) in bench/results/tagging.json;
+# the worst time of one hostile source file (the README's bound) in bench/results/hostile.json.
 bench: $(DEV)
 	$(BIN)/python bench/run.py --sizes 1k,10k
 	$(BIN)/python bench/tagging_bench.py --sizes 1k,10k --out bench/results/tagging.json
+	$(BIN)/python bench/hostile_bench.py --out bench/results/hostile.json
 
 # 100k: the builder stage (cold and with its cache) and the search index, without
 # MkDocs. The whole 100k bench (bench/run.py --sizes 100k) takes about 90 minutes

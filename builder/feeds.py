@@ -201,6 +201,15 @@ def _urlset(entries: list[SitemapEntry]) -> str:
 
 
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+# A gzip header holds its time as unsigned 32-bit seconds since 1970: an archive
+# whose newest article is older is stamped 0 ("no time"), a newer one this
+# moment (``modeling`` warns about such dates in check and build alike).
+GZIP_LATEST = dt.datetime.fromtimestamp(2**32 - 1, dt.UTC)
+
+
+def gzip_mtime(newest: dt.datetime) -> int:
+    """``newest`` as a gzip header time, clamped to what the header can hold."""
+    return min(max(int(newest.timestamp()), 0), 2**32 - 1)
 
 
 def publication_files(
@@ -222,7 +231,7 @@ def publication_files(
     pages = sitemap_files(articles, extra_pages, site_url=site_url, directory_urls=directory_urls)
     newest = max((_when(a) for a in articles if not a.draft), default=_EPOCH)
     files = {FEED_PATH: feed.encode("utf-8"), **{name: text.encode("utf-8") for name, text in pages.items()}}
-    files[SITEMAP_PATH + ".gz"] = gzip.compress(files[SITEMAP_PATH], compresslevel=9, mtime=int(newest.timestamp()))
+    files[SITEMAP_PATH + ".gz"] = gzip.compress(files[SITEMAP_PATH], compresslevel=9, mtime=gzip_mtime(newest))
     return files
 
 

@@ -6,12 +6,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from pathlib import PurePosixPath
 
 from builder.arabic import ascii_digits
 from builder.cleaning import BoilerplateRules, body_paragraphs, clean_body, finish_body, tidy_line
+from builder.feeds import GZIP_LATEST
 from builder.model import Article, Problem, RawArticle, Severity
-from builder.safety import escape_plain_body, is_safe_url, neutralize_markdown
+from builder.safety import bound_markdown, escape_plain_body, is_safe_url, neutralize_markdown
 from builder.slugs import slugify
 from builder.wire import WireBody, date_disagreement, default_outlets, read_body
 
@@ -32,8 +34,10 @@ KNOWN_KEYS = (
 MAX_TITLE_CHARS = 300
 MAX_SUMMARY_CHARS = 280
 MAX_TAG_CHARS = 80
+MAX_TAGS = 100  # front-matter tags kept per article: each may make a tag page
 _SENTENCE = re.compile(r"^(.+?[.!؟?])(?:\s|$)")
-_MARKDOWN_MARKUP = re.compile(r"!?\[([^\]]*)\]\([^)]*\)|[*_`#]+|^>\s*|\\(?=.)")
+# Linear: a link's text stops at the next bracket, its target at the next bracket or ")".
+_MARKDOWN_MARKUP = re.compile(r"!?\[([^\[\]]*+)\]\([^)\[\]]*+\)|[*_`#]+|^>\s*|\\(?=.)")
 
 
 class _Collector:
@@ -74,6 +78,9 @@ def _title(value: object, out: _Collector) -> str:
     if not title:
         out.error("no title: add 'title:' to the front matter (or a first line in a .txt file)", "title")
         return ""
+    if not any(_is_visible(char) for char in title):
+        out.error("'title' has no letters, only diacritics or other marks: it would be an invisible heading", "title")
+        return ""
     if "---" in title:
         out.error("'title' must not contain '---' (it would break the page header)", "title")
     if len(title) > MAX_TITLE_CHARS:
@@ -81,7 +88,31 @@ def _title(value: object, out: _Collector) -> str:
     return title
 
 
+def _is_visible(char: str) -> bool:
+    """A character a title shows on its own: not a combining mark, tatweel or space."""
+    return not (unicodedata.category(char).startswith("M") or char == "\u0640" or char.isspace())
+
+
 def _date(value: object, out: _Collector, key: str = "date") -> tuple[dt.date | None, dt.datetime | None]:
+    day, moment = _parse_date(value, out, key)
+    if moment is not None and moment.tzinfo is not None:
+        try:
+            moment.astimezone(dt.UTC)
+        except OverflowError:
+            # The feed and the sitemap give every time in UTC: this one has none.
+            out.error(f"'{key}' {value!s} falls outside the years 1–9999 once converted to UTC", key)
+            return None, None
+    when = moment or (dt.datetime.combine(day, dt.time()) if day else None)
+    if key == "date" and when is not None and when.replace(tzinfo=when.tzinfo or dt.UTC) > GZIP_LATEST:
+        out.warning(
+            f"'date' {value!s} is after {GZIP_LATEST:%Y-%m-%d}, the latest time a gzip header holds: "
+            "sitemap.xml.gz is stamped with that day instead (is the year right?)",
+            key,
+        )
+    return day, moment
+
+
+def _parse_date(value: object, out: _Collector, key: str) -> tuple[dt.date | None, dt.datetime | None]:
     if value is None or value == "":
         return None, None
     if isinstance(value, dt.datetime):
@@ -115,6 +146,9 @@ def _tags(value: object, out: _Collector) -> tuple[str, ...]:
             out.error(f"tag {tag[:30]!r}… is longer than {MAX_TAG_CHARS} characters", "tags")
         elif tag and tag not in tags:
             tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        out.warning(f"{len(tags)} tags; only the first {MAX_TAGS} are kept (each tag may make a page)", "tags")
+        return tuple(tags[:MAX_TAGS])
     return tuple(tags)
 
 
@@ -206,7 +240,7 @@ def model_article(
         cleaned = clean_body(raw.body, rules, plain_text=False)
     if not cleaned.strip():
         out.error("the article has no body text (it is empty, or only boilerplate, after cleaning)")
-    body = escape_plain_body(cleaned) if plain else neutralize_markdown(cleaned)
+    body = bound_markdown(escape_plain_body(cleaned) if plain else neutralize_markdown(cleaned))
     summary = _text(meta.get("summary"), "summary", out) or plain_summary(body)
     article = Article(
         source_path=raw.source_path,

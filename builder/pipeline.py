@@ -15,6 +15,7 @@ import functools
 import hashlib
 import os
 import posixpath
+import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -82,7 +83,8 @@ class Collected:
 
 def discover(source_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]], list[Rejection]]:
     """Every file under ``source_dir``, in a stable order. Hidden files are
-    ignored (and reported); links that lead outside the folder are refused."""
+    ignored (and reported); links that lead outside the folder or nowhere,
+    FIFOs, sockets and devices, and names that are not UTF-8 are refused."""
     root = source_dir.resolve()
     files: list[SourceFile] = []
     ignored: list[tuple[str, str]] = []
@@ -94,19 +96,47 @@ def discover(source_dir: Path) -> tuple[list[SourceFile], list[tuple[str, str]],
             path = here / name
             relative = path.relative_to(source_dir).as_posix()
             if any(part.startswith(".") for part in Path(relative).parts):
-                ignored.append((relative, "hidden file"))
+                ignored.append((printable_path(relative), "hidden file"))
                 continue
-            if path.is_symlink():
-                target = path.resolve()
-                if not target.is_relative_to(root):
-                    rejections.append(Rejection(relative, "symbolic link pointing outside the source folder"))
-                    continue
-                if target.is_dir():
-                    ignored.append((relative, "link to a folder inside the source folder (read there)"))
-                    continue
+            refused = _refusal(path, root)
+            if refused is not None:
+                rejections.append(Rejection(printable_path(relative), refused))
+                continue
+            if path.is_symlink() and path.resolve().is_dir():
+                ignored.append((relative, "link to a folder inside the source folder (read there)"))
+                continue
             files.append(SourceFile(path, relative))
         subdirs[:] = [d for d in subdirs if not d.startswith(".") and not (here / d).is_symlink()]
     return files, ignored, rejections
+
+
+def printable_path(relative: str) -> str:
+    """``relative`` as text a report can hold: bytes that are not UTF-8 as ``\\xNN``."""
+    return os.fsencode(relative).decode("utf-8", "backslashreplace")
+
+
+def _refusal(path: Path, root: Path) -> str | None:
+    """Why ``path`` cannot be an article before it is opened, or None."""
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        # Names from a Windows zip (CP1256): no report, page or cache could spell them.
+        return "file name is not UTF-8 (perhaps Windows-1256 from a zip); rename the file in UTF-8"
+    if path.is_symlink():
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):  # a loop, or a link to nothing
+            return "symbolic link that loops or leads to nothing"
+        if not target.is_relative_to(root):
+            return "symbolic link pointing outside the source folder"
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read the file: {exc.strerror}"
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        # Opening a FIFO would wait for a writer for ever.
+        return "not a regular file (a FIFO, socket or device); only files are articles"
+    return None
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,9 @@ wrong with the file itself (encoding, size, broken front matter) raises
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -200,6 +202,30 @@ def _split_title(lines: list[str], *, markdown: bool) -> tuple[str, str, int]:
     return "", "", 1
 
 
+def _read_regular_file(file: Path, relative: str) -> bytes:
+    """The file's bytes, at most one past the size limit. Opened without
+    blocking and checked to be a regular file: a FIFO swapped in after the
+    source folder was listed would otherwise wait for a writer for ever."""
+    try:
+        descriptor = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise SourceError(relative, f"cannot read the file: {exc.strerror}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise SourceError(relative, "not a regular file (a FIFO, socket or device); only files are articles")
+        if status.st_size > MAX_FILE_BYTES:
+            raise SourceError(
+                relative,
+                f"file is {status.st_size / (1024 * 1024):.1f} MB; articles are limited to "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB (is this a dump or an archive?)",
+            )
+        try:
+            return handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise SourceError(relative, f"cannot read the file: {exc.strerror}") from None
+
+
 READERS: dict[str, Callable[[str, str], RawArticle]] = {
     **{suffix: read_text for suffix in _TEXT_SUFFIXES},
     **{suffix: read_markdown for suffix in _MARKDOWN_SUFFIXES},
@@ -216,10 +242,7 @@ def read_file(file: Path, relative: str) -> RawArticle:
             "matter) or .txt (title on the first line); run 'python -m builder ingest' for HTML, "
             "JSON or XML",
         )
-    try:
-        data = file.read_bytes()
-    except OSError as exc:
-        raise SourceError(relative, f"cannot read the file: {exc.strerror}") from None
+    data = _read_regular_file(file, relative)
     text = decode(data, relative)
     if not text.strip():
         raise SourceError(relative, "file is empty")

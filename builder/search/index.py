@@ -30,6 +30,7 @@ title word counts ``TITLE_WEIGHT`` times, a tag word ``TAG_WEIGHT`` times.
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import re
@@ -62,9 +63,9 @@ FORMAT_VERSION = 3  # 3: document ids count from the oldest
 # on-disk cache of records must be keyed on it.
 RECORD_VERSION = 1
 
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Linear: a link's text stops at the next bracket, its target at the next bracket or ")".
+_LINK = re.compile(r"!?\[([^\[\]]*+)\]\([^)\[\]]*+\)")
 _HEADING = re.compile(r"^#{1,6}\s+", re.MULTILINE)
-_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
 _SPACES = re.compile(r"\s+")
 
 
@@ -72,8 +73,51 @@ def plain_text(markdown: str) -> str:
     """The reader-visible words of the cleaned Markdown body, on one line."""
     text = _LINK.sub(r"\1", markdown) if "[" in markdown else markdown  # (the tests are cheap, the scans not)
     text = _HEADING.sub("", text) if "#" in text else text
-    text = _EMPHASIS.sub(r"\2", text) if "*" in text or "_" in text else text
+    text = strip_emphasis(text) if "*" in text or "_" in text else text
     return " ".join(text.split())  # = _SPACES.sub(" ", text).strip(): the same white space
+
+
+def strip_emphasis(text: str) -> str:
+    r"""``re.sub(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1", r"\2", text)``, in linear time:
+    that pattern rescans to the line's end from every unclosed marker. Each
+    opener's closer is found by bisection in the sorted closers of its kind."""
+    closers = {delimiter: _closers(text, delimiter) for delimiter in ("**", "__", "*")}
+    out: list[str] = []
+    copied = index = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char not in "*_":
+            index += 1
+            continue
+        for delimiter in ("**", "__", "*"):
+            size = len(delimiter)
+            if not text.startswith(delimiter, index) or index + size >= length or text[index + size].isspace():
+                continue
+            line_end = text.find("\n", index)
+            found = closers[delimiter]
+            at = bisect.bisect_left(found, index + size + 1)
+            if at < len(found) and (line_end < 0 or found[at] < line_end):
+                end = found[at]
+                out.append(text[copied:index])
+                out.append(text[index + size : end])
+                copied = index = end + size
+                break
+        else:
+            index += 1
+    out.append(text[copied:])
+    return "".join(out)
+
+
+def _closers(text: str, delimiter: str) -> list[int]:
+    """Where ``delimiter`` may close emphasis: after a character that is not white space."""
+    found: list[int] = []
+    at = text.find(delimiter, 1)
+    while at >= 0:
+        if not text[at - 1].isspace():
+            found.append(at)
+        at = text.find(delimiter, at + 1)
+    return found
 
 
 @lru_cache(maxsize=1 << 16)  # tags and outlets repeat from article to article
