@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import random
+import shutil
 import subprocess
 import sys
 import time
