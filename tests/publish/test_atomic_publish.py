@@ -62,3 +62,29 @@ def test_a_linked_copy_shares_files_and_writes_nothing_through(tmp_path: Path) -
     copy.unlink()  # what the dirty guard does before MkDocs writes a page
     copy.write_text("new", encoding="utf-8")
     assert (source / "a" / "index.html").read_text(encoding="utf-8") == "old"
+
+
+def test_an_unusable_site_folder_is_one_line_and_leaves_the_site(
+    sample_site: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from builder.cli import main
+
+    from conftest import build_args
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    project = {**sample_site, "site": blocker / "site"}
+    assert main(build_args(project)) == 1
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1 and error[0].startswith("error: cannot ") and str(blocker) in error[0]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_environment_messages_name_the_path_and_what_to_do() -> None:
+    import errno
+
+    from builder.errors import environment_message
+
+    assert "read-only" in environment_message(OSError(errno.EROFS, "Read-only file system", "/x/site"))
+    assert "free some space" in environment_message(OSError(errno.ENOSPC, "No space left", "/x/docs/a.md"))
+    assert "/x/docs/a.md" in environment_message(OSError(errno.ENOSPC, "No space left", "/x/docs/a.md"))
