@@ -10,7 +10,7 @@ import sys
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from builder.arabic import normalize
@@ -132,7 +132,9 @@ def test_tokens_hold_no_punctuation_or_marks(text: str) -> None:
 
 @given(arabic_text)
 def test_analysis_is_stable_under_normalisation(text: str) -> None:
-    # Indexing a normalised copy must give the same terms as the original.
+    # Indexing a normalised copy must give the same terms as the original. Not across ى: search keeps it on
+    # purpose, since it alone tells a stop word from a name (على / علي), and normalize() folds it (هى → هي).
+    assume("ى" not in text)
     assert [w.terms for w in analyze(normalize(text))] == [w.terms for w in analyze(text)]
 
 
