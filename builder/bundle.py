@@ -24,7 +24,6 @@ import os
 import re
 import secrets
 import shutil
-import signal
 import stat
 import sys
 import time
@@ -34,7 +33,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from builder.errors import BuilderError, ConfigError
+from builder.errors import BuilderError, ConfigError, environment_message
 from builder.linkcheck import BrokenLink, check_site
 from builder.model import Article
 
@@ -298,43 +297,26 @@ def remove_stale_work(parent: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)  # unwinds through the work folder's removal
-
-
 @contextlib.contextmanager
 def work_folder(parent: Path) -> Iterator[Path]:
     """A fresh folder under ``parent``, removed however the bundle ends but by
-    SIGKILL (then the next bundle removes it). SIGTERM becomes a clean exit,
-    unless someone else already handles it."""
+    SIGKILL (then the next bundle removes it); the command line turns SIGTERM
+    into an exception that unwinds through here (``builder.cli``)."""
     remove_stale_work(parent)
     parent.mkdir(parents=True, exist_ok=True)
     work = parent / f"{os.getpid()}-{secrets.token_hex(4)}"
     work.mkdir()
-    previous = signal.getsignal(signal.SIGTERM)
-    own_handler = previous == signal.SIG_DFL
     try:
         owner = os.open(work / _OWNER, os.O_WRONLY | os.O_CREAT, 0o600)
         fcntl.flock(owner, fcntl.LOCK_EX)  # held as long as this process lives
-        if own_handler:
-            signal.signal(signal.SIGTERM, _terminate)
         try:
             yield work
         finally:
             os.close(owner)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        if own_handler:
-            signal.signal(signal.SIGTERM, previous)
         with contextlib.suppress(OSError):
             parent.rmdir()  # only when empty: leave no trace of a finished bundle
-
-
-def environment_message(error: OSError) -> str:
-    """One line naming the path and what to do."""
-    path = error.filename if error.filename is not None else "?"
-    reason = error.strerror or str(error)
-    return f"error: cannot write {path}: {reason} (check the folder's permissions and free space)"
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -357,7 +339,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except OSError as error:  # the environment: a read-only folder, a full disk
-        print(environment_message(error), file=sys.stderr)
+        print(f"error: {environment_message(error)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

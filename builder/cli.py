@@ -284,7 +284,8 @@ def _locked_folder(args: argparse.Namespace) -> Path | None:
     """The folder a command writes into (None: it writes nothing)."""
     if args.command == "ingest":
         into: Path = args.into
-        return into
+        # Not a folder: ingest says so itself, in its own words.
+        return into if into.is_dir() or not into.exists() else None
     if args.command in ("build", "generate", "bundle"):
         return Path(args.config).resolve().parent  # the project
     return None
