@@ -32,10 +32,10 @@ from builder.cleaning import default_rules  # noqa: E402
 from builder.model import Article  # noqa: E402
 from builder.modeling import model_article  # noqa: E402
 from builder.readers import read_file  # noqa: E402
-from builder.tagger import tag_article  # noqa: E402
 from builder.tagging.archive import apply_discovery, discover_entities  # noqa: E402
 from builder.tagging.discovery import discover_in  # noqa: E402
 from builder.tagging.lexicon import lexicon  # noqa: E402
+from builder.tagging.matching import tag_article  # noqa: E402
 from builder.taxonomy import Taxonomy, load_taxonomy  # noqa: E402
 
 

@@ -41,9 +41,10 @@ from builder.report import BuildReport
 from builder.search.background import BackgroundIndex
 from builder.search.index import SearchRecord, indexed_in_order, iter_search_files, search_record
 from builder.search.spool import RecordSpool
-from builder.tagger import link_first_mentions, tag_article
 from builder.tagging.archive import Discovery, apply_discovery, discover_entities
 from builder.tagging.discovery import Discovered, discover_in
+from builder.tagging.links import link_first_mentions
+from builder.tagging.matching import tag_article
 from builder.tagpages import INDEX_PATH as TAGS_INDEX
 from builder.tagpages import iter_tag_pages
 from builder.taxonomy import Taxonomy, load_taxonomy

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from builder.arabic import normalize, normalize_words
 from builder.model import Article, EntityRef, Mentions
 from builder.slugs import slugify
-from builder.tagger import entity_order
 from builder.tagging.discovery import STRONG, Discovered
 from builder.tagging.lexicon import PARTICLES, Lexicon, lexicon
+from builder.tagging.matching import entity_order
 from builder.taxonomy import Editorial, Taxonomy
 
 # When a discovered entity becomes a tag (and so a tag page):

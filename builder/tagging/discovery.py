@@ -26,7 +26,6 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from builder.arabic import normalize, normalize_words
-from builder.tagger import _forms, _is_name_gap, _words_and_gaps
 from builder.tagging.lexicon import (
     COMMON_NOUN_ZIPF,
     JORDAN_CUES,
@@ -44,6 +43,7 @@ from builder.tagging.lexicon import (
     Lexicon,
     lexicon,
 )
+from builder.tagging.tokens import is_name_gap, word_forms, words_and_gaps
 from builder.taxonomy import Taxonomy
 
 VERB_ZIPF = 3.8
@@ -162,10 +162,10 @@ class _Word(NamedTuple):
 
 
 def _words(text: str, lex: Lexicon) -> list[_Word]:
-    """The words of ``text`` as the tagger tokenizes them (``builder.tagger.tokenize``),
+    """The words of ``text`` as the tagger tokenizes them (``builder.tagging.tokens.tokenize``),
     each analysed once per distinct word."""
     words: list[_Word] = []
-    parts = _words_and_gaps(text)
+    parts = words_and_gaps(text)
     at = len(parts[0])
     previous_end = -1
     memo = _WRITTEN
@@ -176,12 +176,12 @@ def _words(text: str, lex: Lexicon) -> list[_Word]:
         if known is None:
             if len(memo) > _MAX_MEMO:
                 memo.clear()
-            norm = _forms(word)[0]
+            norm = word_forms(word)[0]
             known = memo[word] = (norm, *_analysed(norm, lex)) if norm else ("", "", 0, (False, False, False))
         if known[0]:
             # The gap before the word: the one ``split`` gave, unless an empty word lay between.
             gap = parts[k - 1] if previous_end == at - len(parts[k - 1]) else text[previous_end:at]
-            joined = previous_end >= 0 and _is_name_gap(gap)
+            joined = previous_end >= 0 and is_name_gap(gap)
             words.append(_Word(at, end, known[0], joined, known[1], known[2], known[3]))
             previous_end = end
         at = end + len(parts[k + 1])

@@ -30,10 +30,10 @@ import yaml
 
 from builder.arabic import normalize
 from builder.model import Article
-from builder.tagger import find_matches, tag_article
 from builder.tagging.archive import apply_discovery, discover_entities
 from builder.tagging.discovery import Discovered, discover_in
 from builder.tagging.lexicon import PLACE_HEADS_ADMIN
+from builder.tagging.matching import find_matches, tag_article
 from builder.taxonomy import Taxonomy, load_taxonomy
 
 REPO = Path(__file__).resolve().parents[2]

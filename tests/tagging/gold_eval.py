@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from builder.model import Article
-from builder.tagger import tag_article
+from builder.tagging.matching import tag_article
 from builder.taxonomy import Taxonomy, load_taxonomy
 
 REPO = Path(__file__).resolve().parents[2]

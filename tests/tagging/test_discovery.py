@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from builder.errors import ConfigError
 from builder.model import Article
-from builder.tagger import tag_article
 from builder.tagging.archive import Discovery, apply_discovery, describe, discover_entities
 from builder.tagging.discovery import discover_in
 from builder.tagging.lexicon import lexicon
+from builder.tagging.matching import tag_article
 from builder.taxonomy import Editorial, load_taxonomy
 
 TAXONOMY = load_taxonomy()

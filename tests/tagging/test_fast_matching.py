@@ -22,13 +22,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder import tagger
 from builder.arabic import normalize
 from builder.cleaning import default_rules
 from builder.model import Article, EntityRef
 from builder.pipeline import SourceFile, discover, load_article
 from builder.slugs import slugify
-from builder.tagger import find_matches, link_first_mentions, tag_article
+from builder.tagging import links
+from builder.tagging import matching as tagger
+from builder.tagging import tokens as tokenizing
+from builder.tagging.links import link_first_mentions
+from builder.tagging.matching import find_matches, tag_article
+from builder.tagging.tokens import NAME_GAP, TOKEN, words_and_gaps
 from builder.taxonomy import Entity, Taxonomy, keep_shadda, load_taxonomy
 
 from conftest import REPO, require_shared
@@ -57,11 +61,11 @@ class RefToken:
 def reference_tokenize(text: str) -> list[RefToken]:
     tokens: list[RefToken] = []
     previous_end: int | None = None
-    for found in tagger._TOKEN.finditer(text):
+    for found in TOKEN.finditer(text):
         norm, marked = normalize(found.group()), keep_shadda(found.group())
         if not norm:
             continue
-        joined = previous_end is not None and tagger._GAP.fullmatch(text, previous_end, found.start()) is not None
+        joined = previous_end is not None and NAME_GAP.fullmatch(text, previous_end, found.start()) is not None
         tokens.append(RefToken(found.start(), found.end(), norm, joined, marked))
         previous_end = found.end()
     return tokens
@@ -148,7 +152,7 @@ def reference_entities(article: Article, taxonomy: Taxonomy) -> tuple[EntityRef,
 
 
 def reference_protected(markdown: str) -> list[tuple[int, int]]:
-    return [m.span() for m in tagger._PROTECTED.finditer(markdown)]
+    return [m.span() for m in links._PROTECTED.finditer(markdown)]
 
 
 def reference_link(body: str, article: Article, taxonomy: Taxonomy, href_for: Callable[[EntityRef], str]) -> str:
@@ -164,8 +168,8 @@ def reference_link(body: str, article: Article, taxonomy: Taxonomy, href_for: Ca
         if any(s < end and start < e for s, e in protected):
             continue
         seen.add(key)
-        target = tagger._link_target(href_for(wanted[key]))
-        edits.append((start, end, f"[{body[start:end]}]({target}){{ {tagger.MENTION_CLASS} }}"))
+        target = links._link_target(href_for(wanted[key]))
+        edits.append((start, end, f"[{body[start:end]}]({target}){{ {links.MENTION_CLASS} }}"))
     out = body
     for start, end, replacement in reversed(edits):
         out = out[:start] + replacement + out[end:]
@@ -190,7 +194,7 @@ def assert_same(article: Article, taxonomy: Taxonomy) -> None:
     assert fields(tagger.tokenize(article.body)) == fields(reference_tokenize(article.body))
     tagged, _ = tag_article(article, taxonomy)
     assert tagged.entities == reference_entities(article, taxonomy)
-    assert tagger._protected_spans(article.body) == reference_protected(article.body)
+    assert links.protected_spans(article.body) == reference_protected(article.body)
     assert link_first_mentions(tagged, href) == reference_link(article.body, tagged, taxonomy, href)
 
 
@@ -452,7 +456,7 @@ _MARKDOWNISH = st.lists(st.sampled_from(_MARKDOWN_BITS), max_size=60).map("".joi
 @settings(max_examples=500, deadline=None, derandomize=True)
 @given(_MARKDOWNISH)
 def test_protected_spans_are_those_of_a_full_scan(text: str) -> None:
-    assert tagger._protected_spans(text) == reference_protected(text)
+    assert links.protected_spans(text) == reference_protected(text)
 
 
 def test_no_protected_region_starts_at_a_character_the_fast_scan_skips() -> None:
@@ -461,10 +465,10 @@ def test_no_protected_region_starts_at_a_character_the_fast_scan_skips() -> None
     tails = ["ttp://a", "tp://a", "ww.a", "a`", "[a](b)", "a>", "!--a-->", "a>b</a>", "ftp://a", "https://a"]
     for code in range(0x10000):
         char = chr(code)
-        if 0xD800 <= code <= 0xDFFF or tagger._PROTECTED_START.match(char):
+        if 0xD800 <= code <= 0xDFFF or links._PROTECTED_START.match(char):
             continue
         for tail in tails:
-            assert tagger._PROTECTED.match("x" + char + tail, 1) is None, (hex(code), tail)
+            assert links._PROTECTED.match("x" + char + tail, 1) is None, (hex(code), tail)
 
 
 def test_only_h_f_and_w_begin_a_url_in_any_case() -> None:
@@ -474,18 +478,20 @@ def test_only_h_f_and_w_begin_a_url_in_any_case() -> None:
     firsts = re.compile(r"(?:https?|ftp)://\S+|www\.\S+", re.IGNORECASE)
     found = set(re.findall(r"h|f|w", every, re.IGNORECASE))
     assert found == set("hHfFwW")
-    assert all(tagger._PROTECTED_START.match(c) for c in found)
+    assert all(links._PROTECTED_START.match(c) for c in found)
     assert firsts.match("\u212attp://x") is None  # the Kelvin sign is no h
 
 
 def test_tokens_are_those_of_the_token_pattern() -> None:
-    """The splits used by the fast path find the tokens ``_TOKEN`` finds, with and
+    """The splits used by the fast path find the tokens ``TOKEN`` finds, with and
     without "_" in the text (the faster one is only used without)."""
     every = "".join(chr(c) for c in range(0x20, 0x30000) if not 0xD800 <= c <= 0xDFFF)
     arabic = " قطرـ\u064e\u200dالدوحة_غزة ١٢٣ \u0651\u0670x_"
     for text in (every + arabic, (every + arabic).replace("_", " ")):
-        expected = re.compile(f"({tagger._TOKEN.pattern})").split(text)
-        assert tagger._words_and_gaps(text) == expected
-        assert tagger._words_and_gaps(text)[1::2] == tagger._TOKEN.findall(text)
+        expected = re.compile(f"({TOKEN.pattern})").split(text)
+        assert words_and_gaps(text) == expected
+        assert words_and_gaps(text)[1::2] == TOKEN.findall(text)
     no_underscore = every.replace("_", "")
-    assert tagger._WORDS_AND_GAPS_NO_UNDERSCORE.split(no_underscore) == tagger._WORDS_AND_GAPS.split(no_underscore)
+    assert tokenizing._WORDS_AND_GAPS_NO_UNDERSCORE.split(no_underscore) == tokenizing._WORDS_AND_GAPS.split(
+        no_underscore
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from builder.model import Article
-from builder.tagger import tag_article
+from builder.tagging.matching import tag_article
 from builder.taxonomy import load_taxonomy
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from builder.model import Article, EntityRef, Severity
-from builder.tagger import find_matches, link_first_mentions, tag_article
+from builder.tagging.links import link_first_mentions
+from builder.tagging.matching import find_matches, tag_article
 from builder.taxonomy import Taxonomy, load_taxonomy
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "tagging"

@@ -24,7 +24,8 @@ from hypothesis import strategies as st
 from builder.arabic import sort_key
 from builder.model import Article, EntityRef, GeneratedFile
 from builder.render import GENERATED_MARK
-from builder.tagger import link_first_mentions, tag_article
+from builder.tagging.links import link_first_mentions
+from builder.tagging.matching import tag_article
 from builder.tagpages import (
     INDEX_PATH,
     MOST_MENTIONED_PER_TYPE,

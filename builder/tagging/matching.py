@@ -18,7 +18,6 @@ time (``Article.mentions``), so rendering does not tokenize again.
 from __future__ import annotations
 
 import dataclasses
-import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,29 +28,11 @@ from typing import NamedTuple
 from builder.arabic import normalize, sort_key
 from builder.model import Article, EntityRef, Mentions, Problem, Severity
 from builder.slugs import slugify
+from builder.tagging.links import protected_spans
+from builder.tagging.tokens import NAME_GAP, tokenize, words_and_gaps
 from builder.taxonomy import TYPES, Entity, Taxonomy, keep_shadda
 from builder.wire import dateline_place
 
-# A token: letters and digits plus the marks, tatweel and joiners that sit inside Arabic
-# words; "_" separates (hashtags such as #قطاع_غزة).
-_TOKEN = re.compile(r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d])+")
-_MARKS = r"\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640\u200c\u200d"
-# The same tokens, captured, so that ``split`` gives [gap, word, gap, word, …, gap]
-# in one call; written as runs of letters and runs of marks (possessive: nothing
-# follows, so there is nothing to backtrack for), which the regex engine scans faster.
-_WORDS_AND_GAPS = re.compile(rf"((?:[^\W_]++|[{_MARKS}]++)++)")
-# Faster still, one character class, but it takes "_" for a letter: for texts without "_".
-_WORDS_AND_GAPS_NO_UNDERSCORE = re.compile(rf"([\w{_MARKS}]+)")
-
-
-def _words_and_gaps(text: str) -> list[str]:
-    """``[gap, word, gap, word, …, gap]``: the tokens of ``_TOKEN`` and what lies between."""
-    return (_WORDS_AND_GAPS if "_" in text else _WORDS_AND_GAPS_NO_UNDERSCORE).split(text)
-
-
-# What may separate the words of one name: spaces, at most one line break, a hyphen,
-# quotation marks (لتحالف "دعم الشرعية").
-_GAP = re.compile(r"[ \t\u00a0\"«»“”]*(?:[-\u2010\u2011][ \t\u00a0]*)?\n?[ \t\u00a0\"«»“”]*")
 _CONJUNCTIONS = ("", "و", "ف")
 _PREPOSITIONS = ("", "ب", "ل", "ك")
 _NISBA_ENDINGS = ("ي", "يه", "يون", "يين", "يان", "يات")
@@ -78,15 +59,6 @@ _HONORIFICS = frozenset(
 _MIN_STEM = 2  # letters that must remain after removing a proclitic
 
 _IGNORE = -1  # target of an ``ignore`` phrase
-
-
-@dataclass(frozen=True)
-class Token:
-    start: int
-    end: int
-    norm: str
-    joined: bool
-    marked: str  # norm with the shadda kept  # separated from the previous token only by a name gap
 
 
 @dataclass(frozen=True)
@@ -228,39 +200,8 @@ class _Matcher:
         if joined is None:
             if len(self.gaps) > _MAX_GAPS:
                 self.gaps.clear()
-            joined = self.gaps[gap] = _GAP.fullmatch(gap) is not None
+            joined = self.gaps[gap] = NAME_GAP.fullmatch(gap) is not None
         return joined
-
-
-@lru_cache(maxsize=65536)
-def _forms(word: str) -> tuple[str, str]:
-    """(normalised, normalised with shadda) of one word; words repeat, so cache them."""
-    return normalize(word), keep_shadda(word)
-
-
-@lru_cache(maxsize=4096)
-def _is_name_gap(gap: str) -> bool:
-    return _GAP.fullmatch(gap) is not None
-
-
-def tokenize(text: str) -> list[Token]:
-    """Every word of ``text`` that normalises to something, with its offsets, and
-    whether only a name gap separates it from the previous one (the matching itself
-    does not build tokens: see ``_scan``)."""
-    tokens: list[Token] = []
-    parts = _words_and_gaps(text)
-    at = len(parts[0])
-    previous_end: int | None = None
-    for k in range(1, len(parts), 2):
-        word = parts[k]
-        end = at + len(word)
-        norm, marked = _forms(word)
-        if norm:
-            joined = previous_end is not None and _is_name_gap(text[previous_end:at])
-            tokens.append(Token(at, end, norm, joined, marked))
-            previous_end = end
-        at = end + len(parts[k + 1])
-    return tokens
 
 
 def _name_tokens(text: str, is_person: bool) -> tuple[str, ...]:
@@ -381,7 +322,7 @@ def _scan(text: str, matcher: _Matcher) -> tuple[list[str], list[tuple[int, int,
     (``ignore`` phrases consumed, not returned), as ``(first word, word after the
     last, entity index)``, with the text split into gaps and words: word ``k`` is
     ``parts[2k + 1]``, the gap before it ``parts[2k]`` (see ``_offsets``)."""
-    parts = _words_and_gaps(text)
+    parts = words_and_gaps(text)
     words = parts[1::2]
     if not words:
         return parts, []
@@ -529,61 +470,13 @@ def tag_article(article: Article, taxonomy: Taxonomy, *, strict: bool = False) -
     return dataclasses.replace(article, entities=entities, mentions=mentions), tuple(problems)
 
 
-# Markdown regions where a new link must not go: headings, code, existing links,
-# raw HTML, URLs.
-_PROTECTED = re.compile(
-    r"^[ ]{0,3}(`{3,}|~{3,}).*?(?:^[ ]{0,3}\1[^\n]*$|\Z)"  # fenced code
-    r"|^[ ]{0,3}#{1,6}(?:[ \t][^\n]*)?$"  # ATX heading
-    r"|^[^\n]+\n[ ]{0,3}(?:=+|-+)[ \t]*$"  # setext heading
-    r"|^[ ]{0,3}\[[^\]\n]+\]:[^\n]*$"  # link reference definition
-    r"|`[^`\n]*`"  # inline code
-    r"|<a\b.*?</a\s*>"  # HTML link
-    r"|<!--.*?-->"  # HTML comment
-    r"|<[^>\n]*>"  # any other tag or autolink
-    r"|!?\[[^\]\n]*\](?:\([^)\n]*\)|\[[^\]\n]*\])?"  # Markdown link, image, bracketed text
-    r"|(?:https?|ftp)://\S+|www\.\S+",  # bare URL
-    re.MULTILINE | re.DOTALL | re.IGNORECASE,
-)
-# Where a protected region can start: a line start (the character after a line
-# break), or one of the characters its other alternatives begin with (the URL
-# schemes in either case). ``_PROTECTED`` is only tried there, which gives the
-# spans ``_PROTECTED.finditer`` gives, without trying every character of the text.
-_PROTECTED_START = re.compile(r"[\n`<!\[hHfFwW]")
-
-
-# attr_list syntax: the link gets class="tag-mention" (styling, and a selector for tests).
-MENTION_CLASS = ".tag-mention"
-
-
-def _protected_spans(markdown: str) -> list[tuple[int, int]]:
-    """The spans of ``_PROTECTED.finditer(markdown)``, in order."""
-    spans: list[tuple[int, int]] = []
-    match, search = _PROTECTED.match, _PROTECTED_START.search
-    at = 0  # a line start
-    while True:
-        found = match(markdown, at)
-        if found is not None and found.end() > at:
-            spans.append(found.span())
-            at = found.end()
-            if markdown[at - 1 : at] == "\n":
-                continue  # a line start again
-        else:
-            at += 1
-            if markdown[at - 1 : at] == "\n":
-                continue
-        following = search(markdown, at)
-        if following is None:
-            return spans
-        at = following.start() + 1 if markdown[following.start()] == "\n" else following.start()
-
-
 def _first_mentions(body: str, parts: list[str], found: list[tuple[int, int, int]], matcher: _Matcher) -> Mentions:
     """The first mention of each entity in ``body`` (``_scan``'s ``parts`` and
     ``found``) that is outside every protected region."""
     if not found:
         return Mentions()
     ends = list(accumulate(map(len, parts)))  # word k spans ends[2k] .. ends[2k + 1]
-    protected = _protected_spans(body)
+    protected = protected_spans(body)
     starts = [start for start, _ in protected]
     tags = matcher.tags
     mentions: list[tuple[EntityRef, int, int]] = []
@@ -606,29 +499,3 @@ def _first_mentions(body: str, parts: list[str], found: list[tuple[int, int, int
         done.add(target)
         mentions.append((tag.ref, start, end))
     return Mentions.of(mentions)
-
-
-def _link_target(href: str) -> str:
-    return f"<{href}>" if re.search(r"[\s()<>]", href) else href
-
-
-def link_first_mentions(article: Article, href_for: Callable[[EntityRef], str]) -> str:
-    """``article.body`` with the first mention of each of the article's entities
-    turned into a link ``[text as written](href){ .tag-mention }`` (needs the
-    ``attr_list`` extension); never in a heading, never inside a link or code.
-
-    Uses the positions ``tag_article`` recorded (``article.mentions``): an
-    article that was not tagged gets no links."""
-    wanted = {(ref.type, ref.slug): ref for ref in article.entities}
-    body = article.body
-    pieces: list[str] = []
-    done = 0
-    for mention in article.mentions:
-        ref = wanted.get((mention.type, mention.slug))
-        if ref is None:
-            continue
-        text = body[mention.start : mention.end]
-        pieces += (body[done : mention.start], f"[{text}]({_link_target(href_for(ref))}){{ {MENTION_CLASS} }}")
-        done = mention.end
-    pieces.append(body[done:])
-    return "".join(pieces)
