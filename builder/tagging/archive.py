@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from builder.arabic import normalize, normalize_words
 from builder.model import Article, EntityRef, Mentions
 from builder.slugs import slugify
-from builder.tagging.discovery import STRONG, Discovered
+from builder.tagging.discovery import CLUB_HEADS, MAX_NAME_WORDS, STRONG, Candidate, Discovered
 from builder.tagging.lexicon import PARTICLES, Lexicon, lexicon
 from builder.tagging.matching import entity_order
 from builder.taxonomy import Editorial, Taxonomy
@@ -70,6 +70,8 @@ class Discovery:
     forms: dict[str, dict[tuple[str, str], frozenset[str]]] = field(default_factory=dict)  # path -> ref key -> forms
     # Articles where «عمان» is Amman, not Oman: (the ref to drop, the refs to add), by source path.
     swaps: dict[str, tuple[EntityRef, tuple[EntityRef, ...]]] = field(default_factory=dict)
+    # Sports stories where a city the taxonomy holds is named only as its club: the city's ref to drop.
+    drops: dict[str, tuple[EntityRef, ...]] = field(default_factory=dict)
 
     def by_key(self) -> dict[tuple[str, str], DiscoveredEntity]:
         return {(e.type, e.slug): e for e in self.entities if e.tagged}
@@ -127,6 +129,93 @@ def taxonomy_prefixes(taxonomy: Taxonomy) -> frozenset[str]:
     return cached
 
 
+_JOINING = ("عبد ", "ابو ")
+_JOINED = (" الدين", " الله")
+
+
+def pool_key(key: str) -> str:
+    """One key for the spellings of a name that differ by a space: «نور الدين» and
+    «نورالدين», «عبد الله» and «عبدالله», «أبو ظبي» and «أبوظبي»."""
+    if " " not in key:
+        return key
+    for particle in _JOINING:
+        key = key.replace(particle, particle[:-1]) if particle in key else key
+    for part in _JOINED:
+        key = key.replace(part, part[1:]) if part in key else key
+    return key
+
+
+_LONG_VOWELS = str.maketrans("", "", "اوي")
+
+
+def skeleton(key: str) -> tuple[str, ...]:
+    """A person's name without the long vowels inside its words: transliterations of one
+    foreign name differ mostly there (بوتين، بوتن; غوتيريش، غوتيرش)."""
+    return tuple(w[:1] + w[1:].translate(_LONG_VOWELS) for w in pool_key(key).split())
+
+
+def same_person(a: str, b: str, lex: Lexicon) -> bool:
+    """Two names of two words or more that are one person's, spelled two ways: the same
+    skeleton, at least one word spelled alike, and the words that differ are foreign (no
+    name list has them): «سعيد» and «سعد» are two Arabic names, «نويرت» and «نويرات» one."""
+    words_a, words_b = pool_key(a).split(), pool_key(b).split()
+    if len(words_a) != len(words_b) or len(words_a) < 2 or skeleton(a) != skeleton(b):
+        return False
+    pairs = list(zip(words_a, words_b, strict=True))
+    differ = [(x, y) for x, y in pairs if x != y]
+    return len(differ) < len(pairs) and not any(lex.is_person_name(x) or lex.is_person_name(y) for x, y in differ)
+
+
+def taxonomy_people(taxonomy: Taxonomy) -> dict[tuple[str, ...], list[tuple[str, EntityRef]]]:
+    """The taxonomy's people by the skeleton of each of their names of two words or more."""
+    cached = taxonomy.cache.get("discovery_people")
+    if cached is None:
+        cached = defaultdict(list)
+        for entity in taxonomy.entities:
+            if entity.type == "person":
+                for name in entity.names:
+                    key = normalize_words(name)
+                    if len(key.split()) >= 2:
+                        cached[skeleton(key)].append((key, entity.ref))
+        taxonomy.cache["discovery_people"] = cached
+    return cached
+
+
+def _taxonomy_person(key: str, taxonomy: Taxonomy, lex: Lexicon) -> EntityRef | None:
+    """The taxonomy's person that ``key`` spells another way (فلاديمير بوتن for بوتين)."""
+    people = taxonomy_people(taxonomy).get(skeleton(key), ())
+    refs = {ref for name, ref in people if same_person(key, name, lex)}
+    return refs.pop() if len(refs) == 1 else None
+
+
+CLUB = "\x00club"  # the key suffix of a city's club (the club of «روما» beside the city)
+
+
+def _city_club(candidate: Candidate) -> bool:
+    """A city named in a sports story as its club (pass one's gazetteer, typed organisation)."""
+    return candidate.type == "organization" and candidate.evidence == "gazetteer"
+
+
+def _join(target: _Group, source: _Group) -> None:
+    target.keys |= source.keys
+    target.written += source.written
+    target.evidence += source.evidence
+    target.roles += source.roles
+    target.articles |= source.articles
+
+
+def _covered(words: list[str], names: set[str]) -> list[tuple[int, int]]:
+    """The spans of ``words`` that are one of ``names`` (the article's own candidates)."""
+    if not names or len(words) < 2:
+        return []
+    return [
+        (i, j)
+        for i in range(len(words) - 1)
+        for j in range(i + 2, min(len(words), i + MAX_NAME_WORDS) + 1)
+        if " ".join(words[i:j]) in names
+    ]
+
+
 def _strong_enough(group: _Group) -> tuple[bool, str]:
     if group.promoted:
         return True, "promoted by the editor"
@@ -163,10 +252,15 @@ def discover_entities(
     retypes = {normalize_words(n): t for n, t in editorial.retype}
 
     # 1. Pool the candidates by normalised name; each name gets one type (most evidence).
+    # Spellings that differ by a space (نور الدين، نورالدين) pool under the first one met.
+    canonical: dict[str, str] = {}
     by_name: dict[str, Counter[str]] = defaultdict(Counter)
     for _, discovered in found:
         for c in discovered.candidates:
-            by_name[merges.get(c.key, c.key)][c.type] += 3 if c.evidence in STRONG else 1
+            key = merges.get(c.key, c.key)
+            key = canonical.setdefault(pool_key(key), key)
+            if not _city_club(c):
+                by_name[key][c.type] += 3 if c.evidence in STRONG else 1
     type_of = {
         key: retypes.get(key) or max(TYPES, key=lambda t: (votes[t], -TYPES.index(t))) for key, votes in by_name.items()
     }
@@ -192,12 +286,25 @@ def discover_entities(
         return key in taxonomy_prefixes(taxonomy)
 
     groups: dict[str, _Group] = {}
+    spelled_otherwise: dict[str, EntityRef] = {}  # a name -> the taxonomy's person it spells another way
     for number, (_, discovered) in enumerate(found):
         for c in discovered.candidates:
-            key = merges.get(c.key, c.key)
-            if known(key):
+            key = canonical[pool_key(merges.get(c.key, c.key))]
+            if _city_club(c):
+                held = taxonomy.by_name(key)
+                if key in blocked or (held is not None and held.type == "organization"):
+                    continue  # the taxonomy's city is not its club; only a listed club is the taxonomy's
+            elif known(key) or known(c.key):
                 continue
-            group = groups.setdefault(key, _Group(type_of[key], key))
+            if type_of.get(key) == "person" and " " in key:
+                ref = _taxonomy_person(key, taxonomy, lex)
+                if ref is not None:
+                    spelled_otherwise[c.key] = ref
+                    continue
+            if _city_club(c):  # «روما» in a sports story is AS Roma: a group of its own beside the city
+                group = groups.setdefault(key + CLUB, _Group("organization", key))
+            else:
+                group = groups.setdefault(key, _Group(type_of.get(key, "organization"), key))
             group.keys.add(c.key)
             group.written[c.text] += 1
             group.evidence[c.evidence] += 1
@@ -219,13 +326,26 @@ def discover_entities(
         roots = {joins.get(k, k) for k in extensions.get(key, ())}
         if len(roots) == 1:
             joins[key] = roots.pop()
+    # Names of one person spelled two ways (بوتن، بوتين) join the one written more often.
+    by_skeleton: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for key in people:
+        if key in groups and key not in joins:
+            by_skeleton[skeleton(key)].append(key)
+    for keys in by_skeleton.values():
+        keys.sort(key=lambda k: (-sum(groups[k].written.values()), k))
+        for i, short in enumerate(keys):
+            target = next((long for long in keys[:i] if long not in joins and same_person(short, long, lex)), None)
+            if target is not None:
+                joins[short] = target
     for short, long in sorted(joins.items()):
-        target, source = groups[long], groups.pop(short)
-        target.keys |= source.keys
-        target.written += source.written
-        target.evidence += source.evidence
-        target.roles += source.roles
-        target.articles |= source.articles
+        _join(groups[long], groups.pop(short))
+
+    # A club learned in sports stories (الهلال) and its name with a head noun (نادي الهلال) are one.
+    clubs = {key for key, g in groups.items() if g.type == "organization" and g.evidence["club"]}
+    for key in sorted(groups):
+        head, _, rest = key.partition(" ")
+        if rest in clubs and head in CLUB_HEADS and groups[key].type == "organization":
+            _join(groups[rest], groups.pop(key))
 
     promoted = {normalize_words(n) for n in editorial.promote}
     renames = {normalize_words(a): b.strip() for a, b in editorial.rename}
@@ -239,15 +359,20 @@ def discover_entities(
     # 3. Where each name leads: full names (every variant), and surnames alone.
     lookup: dict[str, _Group] = {}
     for key in sorted(groups):
+        if key.endswith(CLUB):
+            continue  # a city's club is found only in sports stories
         for variant in sorted(groups[key].keys):
             lookup.setdefault(variant, groups[key])
+            lookup.setdefault(pool_key(variant), groups[key])
     surnames: dict[str, list[_Group]] = defaultdict(list)
     for key in sorted(groups):
         group = groups[key]
         words = group.key.split()
         last = words[-1]
         if group.type == "person" and len(words) >= 2 and words[-2] not in PARTICLES and last not in lex.given:
-            everyday = lex.is_noun(last) and (last not in lex.family or lex.zipf(last) >= 4.0)
+            everyday = (lex.is_noun(last) and (last not in lex.family or lex.zipf(last) >= 4.0)) or (
+                lex.zipf(last) >= 4.5 and not lex.is_person_name(last)  # «مطلع» (الشهر) after a name
+            )
             if len(last) >= 3 and not everyday and lex.places.get(last, ("", 0))[1] < 100_000:
                 surnames[last].append(group)
 
@@ -277,34 +402,67 @@ def discover_entities(
 
     tags: dict[str, tuple[EntityRef, ...]] = {}
     forms: dict[str, dict[tuple[str, str], frozenset[str]]] = {}
+    drops: dict[str, tuple[EntityRef, ...]] = {}
+    by_id = {id(group): group for group in groups.values()}
     for path, discovered in found:
         mine: dict[int, set[str]] = defaultdict(set)
+        spelled: set[EntityRef] = set()
         for c in discovered.candidates:
-            hit = lookup.get(merges.get(c.key, c.key))
+            key = merges.get(c.key, c.key)
+            if _city_club(c):
+                hit = groups.get(canonical.get(pool_key(key), key) + CLUB)
+            else:
+                hit = lookup.get(key) or lookup.get(pool_key(key))
+            if c.key in spelled_otherwise:
+                spelled.add(spelled_otherwise[c.key])
             if hit is not None:
                 mine[id(hit)].add(c.key)
                 if c.alias:
                     mine[id(hit)].add(c.alias)
+        own = {c.key for c in discovered.candidates if " " in c.key}
         for run in discovered.runs:
             words = run.split()
+            inside = _covered(words, own)
             for size in range(min(4, len(words)), 0, -1):
                 for start in range(len(words) - size + 1):
+                    if any(i <= start and start + size <= j and j - i > size for i, j in inside):
+                        continue  # a piece of a longer name of this article («فلاديمير» of «فلاديمير بوتن»)
                     piece = " ".join(words[start : start + size])
-                    hit = lookup.get(piece)
+                    hit = (discovered.sports_words and groups.get(piece + CLUB)) or (
+                        lookup.get(piece) or (lookup.get(pool_key(piece)) if size > 1 else None)
+                    )
                     if hit is not None and (size > 1 or entities[id(hit)].articles >= MIN_ARTICLES_WEAK):
                         mine[id(hit)].add(piece)
                     elif size == 1 and piece in surnames and len(surnames[piece]) == 1:
                         owner = surnames[piece][0]
                         if id(owner) in mine or len(owner.articles) >= MIN_ARTICLES_SURNAME:
                             mine[id(owner)].add(piece)
-        refs = [entities[g].ref for g in mine if entities[g].tagged]
+        if discovered.sports_words:  # in a sports story «ليفربول» is the club, not also the city
+            club_keys = {by_id[g].key for g in mine if by_id[g].type == "organization"}
+            for g in [g for g in mine if by_id[g].type == "place" and by_id[g].key in club_keys]:
+                del mine[g]
+        for word in discovered.sports_words:
+            club = lookup.get(word) if word in clubs else None
+            if club is not None:
+                mine[id(club)].add(word)
+        cities = {
+            held.ref
+            for c in discovered.candidates
+            if _city_club(c)
+            and (held := taxonomy.by_name(c.key)) is not None
+            and held.type == "place"
+            and not any(o.key == c.key and o.type == "place" for o in discovered.candidates)
+        }
+        if cities:
+            drops[path] = tuple(sorted(cities, key=entity_order))
+        refs = [entities[g].ref for g in mine if entities[g].tagged] + sorted(spelled, key=entity_order)
         if refs:
             tags[path] = tuple(sorted(refs, key=entity_order))
             forms[path] = {
                 (entities[g].type, entities[g].slug): frozenset(v) for g, v in mine.items() if entities[g].tagged
             }
     ordered = tuple(sorted(entities.values(), key=lambda e: (TYPES.index(e.type), -e.articles, e.name)))
-    return Discovery(ordered, tags, forms, _amman_swaps(found, taxonomy))
+    return Discovery(ordered, tags, forms, _amman_swaps(found, taxonomy), drops)
 
 
 def _amman_swaps(
@@ -334,6 +492,14 @@ def apply_discovery(articles: Sequence[Article], discovery: Discovery) -> tuple[
             kept = [m for m in mentions if (m.type, m.slug) != (swap[0].type, swap[0].slug)]
             refs = {(r.type, r.slug): r for r in mentions.refs}
             mentions = Mentions.of((refs[(m.type, m.slug)], m.start, m.end) for m in kept)
+        dropped = discovery.drops.get(article.source_path, ())
+        if dropped:
+            gone = {(r.type, r.slug) for r in dropped}
+            current = tuple(e for e in current if (e.type, e.slug) not in gone)
+            refs = {(r.type, r.slug): r for r in mentions.refs}
+            mentions = Mentions.of(
+                (refs[(m.type, m.slug)], m.start, m.end) for m in mentions if (m.type, m.slug) not in gone
+            )
         have = {(e.type, e.slug) for e in current}
         extra = tuple(dict.fromkeys(ref for ref in extra if (ref.type, ref.slug) not in have))
         if extra or current is not article.entities:

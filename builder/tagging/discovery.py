@@ -72,9 +72,80 @@ SPORTS_CUES = frozenset(
         "التعادل",
     )
 )
+# In a sports story, the words that put a club's name after them (فريق الهلال، نادي النصر، لاعبو الاتحاد),
+# and the definite words after them that are no club («الفريق الأول»، «فريق المنافس»).
+CLUB_HEADS = frozenset(normalize(w) for w in ("فريق", "نادي", "لاعبو", "لاعبي", "جماهير", "مدرب"))
+NOT_CLUBS = frozenset(
+    normalize(w)
+    for w in (
+        "الأول",
+        "الثاني",
+        "الثالث",
+        "الأولى",
+        "الوطني",
+        "المنافس",
+        "الخصم",
+        "الضيف",
+        "المضيف",
+        "الأخير",
+        "الآخر",
+        "الرياضي",
+        "الكروي",
+        "الطبي",
+        "الفني",
+        "البحثي",
+        "الذي",
+        "التي",
+        "الحالي",
+        "السابق",
+        "الجديد",
+        "الملكي",
+        "العاصمي",
+        "الشباب",
+        "الناشئين",
+        "الأولمبي",
+        "المحلي",
+        "الزائر",
+        "الفائز",
+        "الخاسر",
+        "المنتخب",
+        "الكبير",
+        "العريق",
+        "الجماهيري",
+        "النسائي",
+        "الرديف",
+        "العالمي",
+        "الإنقاذ",
+    )
+)
+# Heads whose complement is the outlet's whole name (قناة «الحوار التونسي», مجلة «بلاي بوي»).
+MEDIA_HEADS = frozenset(normalize(w) for w in ("قناة", "صحيفة", "مجلة", "إذاعة", "جريدة", "موقع", "منصة"))
+# Heads that only say what kind of body the named one inside them is.
+CONTAINER_HEADS = frozenset(normalize(w) for w in ("جماعة", "موقع", "منصة"))
+ORDINALS = frozenset(
+    normalize(w)
+    for w in ("الثاني", "الثانية", "الثالث", "الثالثة", "الرابع", "الرابعة", "الخامس", "الخامسة", "الثانوي", "الثانوية")
+)
 # Heads whose one-word complement is also the body's own name (تنظيم القاعدة → القاعدة).
 ALIAS_HEADS = frozenset(
-    normalize(w) for w in ("تنظيم", "حركة", "جماعة", "حزب", "جبهة", "نادي", "شركة", "وكالة", "مجموعة", "قناة", "صحيفة")
+    normalize(w)
+    for w in (
+        "تنظيم",
+        "حركة",
+        "جماعة",
+        "حزب",
+        "جبهة",
+        "نادي",
+        "شركة",
+        "وكالة",
+        "مجموعة",
+        "قناة",
+        "صحيفة",
+        "موقع",
+        "منصة",
+        "مجلة",
+        "إذاعة",
+    )
 )
 # Names of Latin letters as Arabic script spells them (بي بي سي = BBC), normalised. The first
 # set never reads as an everyday word; the second normalises like one (إن/أن، أو، إم/أم، أي) and
@@ -85,7 +156,21 @@ LETTER_NAMES = frozenset(
 LETTER_WORDS = frozenset(normalize(w) for w in ("إن", "أو", "آي", "إي", "يو", "إل", "إم"))
 # Words that go with a city's name to name its club (ريال مدريد، مانشستر سيتي، إنتر ميلان).
 CLUB_WORDS = frozenset(
-    normalize(w) for w in ("ريال", "أتلتيكو", "إنتر", "سبورتنغ", "أولمبيك", "سيتي", "ستي", "يونايتد")
+    normalize(w)
+    for w in (
+        "ريال",
+        "أتلتيكو",
+        "إنتر",
+        "سبورتنغ",
+        "أولمبيك",
+        "سيتي",
+        "ستي",
+        "يونايتد",
+        "دينامو",
+        "استقلال",
+        "بايرن",
+        "بوروسيا",
+    )
 )
 _ACRONYM_STARTS = frozenset({*LETTER_NAMES, *LETTER_WORDS, *(c + name for c in "وفبل" for name in LETTER_NAMES)})
 # Capitalised Latin words that are no body's name.
@@ -126,6 +211,9 @@ COMPOUND_FIRSTS = frozenset(
     }
 )
 MAX_ROLE_WORDS = 6
+# «علي» normalises like «على»: a name when written with «ي» in a text that writes «ى» elsewhere
+# (some copy types «على» as «علي» throughout, and there «علي» is no clue; ``is_name_word``).
+NAMES_LIKE_STOP = frozenset({"علي"})
 _CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
 
 
@@ -147,6 +235,9 @@ class Discovered:
     candidates: tuple[Candidate, ...] = ()
     runs: tuple[str, ...] = ()  # normalised, words joined by spaces
     amman: bool = False  # «عمان» here is Amman (a Jordanian context), not Oman
+    # In a sports story, its definite words: where pass two looks for clubs with everyday
+    # names learned elsewhere (الهلال، النصر، الاتحاد); empty in every other story.
+    sports_words: tuple[str, ...] = ()
 
 
 class _Word(NamedTuple):
@@ -196,14 +287,16 @@ def _name_verdict(bare: str, lex: Lexicon) -> tuple[bool, bool, bool]:
     (inside a name, as its first word, as its first word after a proclitic)."""
     if bare in TITLES or bare in ROLE_HEADS or bare in ORG_HEADS or bare in PLACE_HEADS or len(bare) < 3:
         return False, False, False
-    if bare in PARTICLES or bare in STOP or not ("\u0621" <= bare[0] <= "\u064a") or lex.is_suffixed(bare):
+    if bare in PARTICLES or (bare in STOP and bare not in NAMES_LIKE_STOP) or not ("\u0621" <= bare[0] <= "\u064a"):
+        return False, False, False
+    if lex.is_suffixed(bare):
         return False, False, False
     people = lex.given_people.get(bare, 0)
     if _verb_like(bare, lex) and people < 20 and bare not in lex.family:
         return False, False, False  # a frequent word that looks like a verb (يسجل، أكد، أعرب)
     if lex.is_person_name(bare):
         inside = not (lex.is_noun(bare) and lex.zipf(bare) >= COMMON_NOUN_ZIPF + 0.8) or people >= 300
-    elif lex.is_noun(bare) or lex.is_function(bare) or lex.is_inflected(bare):
+    elif lex.is_noun(bare) or lex.is_function(bare) or lex.is_inflected(bare) or lex.is_verb(bare):
         inside = False
     else:
         inside = not bare.isdigit() and bare.isalpha()
@@ -220,9 +313,10 @@ def _place_rule(key: str, lex: Lexicon) -> tuple[bool, bool, bool]:
     locative before it, after a locative, in a sports story as a club). Everyday words
     need a large city and a locative context; unknown words a city or a locative."""
     population = lex.places[key][1]
-    if len(key) < 4 or key in STOP or lex.is_person_name(key):
+    person = lex.given_people.get(key, 0) >= 20 or key in lex.family  # «روما» has two Wikidata people: a city
+    if len(key) < 4 or key in STOP or person:
         return False, population >= 1_000_000, False
-    if lex.is_suffixed(key):
+    if lex.is_suffixed(key) and population < 1_000_000:  # «أفريقيا» is no accusative of «أفريقي»
         return False, False, False
     zipf = lex.zipf(key)
     if lex.is_noun(key):
@@ -232,7 +326,7 @@ def _place_rule(key: str, lex: Lexicon) -> tuple[bool, bool, bool]:
         plain = (population >= 100_000 and (zipf < 4.2 or population >= 1_000_000)) or (
             zipf < 3.5 and population >= 20_000
         )
-        return plain, population >= 100_000 or plain, club
+        return plain, population >= 20_000 or plain, club  # «في صعدة»: a town after a locative
     return population >= 20_000, True, club
 
 
@@ -272,14 +366,19 @@ def _bare(norm: str, lex: Lexicon) -> tuple[str, int]:
         if norm[1:] in lex.places or (lex.is_person_name(norm[1:]) and definite not in lex.words):
             return norm[1:], 1  # «للندن» is ل + «لندن»; «للأمين» is ل + «الأمين», not ل + «لامين»
         return definite, 1
-    if norm in lex.places:
-        return norm, 0  # «فيينا» is Vienna, not ف + «يينا»
+    if norm in lex.places and not (norm[0] in "وفبلك" and lex.is_function(norm[1:])):
+        return norm, 0  # «فيينا» is Vienna, not ف + «يينا»; but «بأنه» is ب + «أنه», not Baneh
     for clitic in _CLITICS:
         rest = norm[len(clitic) :]
         if (
             norm.startswith(clitic)
             and len(rest) >= 3
-            and (rest in lex.words or lex.is_person_name(rest) or rest.startswith("ال"))
+            and (
+                rest in lex.words
+                or lex.is_person_name(rest)
+                or rest.startswith("ال")
+                or (rest in lex.places and rest not in lex.words)  # «بجندوبة» is ب + «جندوبة»
+            )
         ):
             return rest, len(clitic)
     return norm, 0
@@ -312,6 +411,7 @@ class _Article:
         self.found: list[Candidate] = []
         # In a sports story a city with no «في/من/إلى» before it is usually its club (ليفربول، برشلونة).
         self.sports = sum(w.bare in SPORTS_CUES for w in self.words) >= 3
+        self.writes_ya_maqsura = "ى" in text
 
     def joined(self, index: int) -> bool:
         return 0 <= index < len(self.words) and self.words[index].joined
@@ -332,8 +432,12 @@ class _Article:
         bare = w.bare
         if not first and w.cut:  # only the first word of a name carries proclitics
             return False
-        if bare in ("علي", "الي", "لدي", "حتي", "متي") and self.text[w.end - 1] == "ى":
+        if bare in ("علي", "الي", "لدي", "حتي", "متي") and (self.text[w.end - 1] == "ى" or not self.writes_ya_maqsura):
             return False  # normalised, «على» and «إلى» read as the names «علي» and «إلي»
+        if bare in NAMES_LIKE_STOP and k + 1 < len(self.words):
+            after = self.words[k + 1].bare
+            if after.startswith("ال") and self.lex.is_noun(after) and after not in self.lex.family:
+                return False  # «علي الرغم»، «علي الأقل»: «على» typed with «ي»
         if bare in COMPOUND_FIRSTS and k + 1 < len(self.words) and self.words[k + 1].bare == "الدين":
             return True  # نور الدين، عز الدين
         if bare in self.exclude:
@@ -381,6 +485,22 @@ class _Article:
                 break
             end += 1
         return end
+
+    def common_tail(self, bares: list[str]) -> bool:
+        """Is a two-word name found without a title an everyday word (that is also a rare
+        given name) and a definite word that is no family name and no nisba (…ي): a noun
+        phrase rather than a name?"""
+        if len(bares) != 2:
+            return False
+        first, last = bares
+        return (
+            self.lex.zipf(first) >= 4.0  # an everyday word first (تحسين، فضل), not «محمد»
+            and self.lex.given_people.get(first, 0) < 100
+            and last.startswith("ال")
+            and last not in self.lex.family
+            and not last.endswith("ي")
+            and not self.lex.is_person_name(last[2:])
+        )
 
     def role_before(self, start: int) -> tuple[str, int] | None:
         """(evidence, first word) of a title or role phrase ending right before ``start``:
@@ -431,18 +551,36 @@ class _Article:
             elif len(bares) >= 2 and not any(lex.is_known(b) for b in bares):
                 evidence = "unknown"  # «ساديو ماني»: words no list knows, side by side
             elif (
-                len(bares) >= 2
-                and not bares[0].startswith("ال")
-                and all(lex.is_person_name(b) or not lex.is_known(b) for b in bares)
-                and any(lex.starts_a_name(b) or b in lex.family for b in bares)
-            ) or (
-                len(bares) >= 2
-                and 0 < lex.zipf(bares[0]) < 4.0
-                and bares[0][0] not in "يتناس"
-                and not bares[0].endswith(("ت", "وا"))
-                and not any(lex.is_known(b) or len(b) < 4 for b in bares[1:])
+                (
+                    len(bares) >= 2
+                    and not bares[0].startswith("ال")
+                    and all(lex.is_person_name(b) or not lex.is_known(b) for b in bares)
+                    and any(lex.starts_a_name(b) or b in lex.family for b in bares)
+                )
+                or (
+                    len(bares) >= 2
+                    and 0 < lex.zipf(bares[0]) < 4.0
+                    and bares[0][0] not in "يتناس"
+                    and not bares[0].endswith(("ت", "وا"))
+                    and not any(lex.is_known(b) or len(b) < 4 for b in bares[1:])
+                )
+                or (
+                    # «ماركوس بيرغ»، «ستيفن منوتشين»: a foreign given name wordfreq knows (no everyday
+                    # noun, verb or particle) and words no list knows
+                    len(bares) >= 2
+                    and 4.0 <= lex.zipf(bares[0]) < 4.8
+                    and not lex.is_noun(bares[0])
+                    and not lex.is_verb(bares[0])
+                    and bares[0][0] not in "يتن"
+                    and not bares[0].endswith(("ت", "وا"))  # «دفعت»، «بقيت»: a verb's past
+                    and not bares[0].startswith("ال")
+                    and not any(lex.is_known(b) or len(b) < 4 for b in bares[1:])
+                )
             ):
                 evidence = "foreign"  # «كيفن غاميرو»، «خافيير سولانا»: names and words no list knows
+            if evidence in ("foreign", "unknown", "given") and self.common_tail(bares):
+                k += 1  # «تحسين المردود»، «فضل التحصينات»: a word, then a definite noun no name list has
+                continue
             if (
                 self.sports
                 and evidence in ("foreign", "unknown", "given")
@@ -555,11 +693,13 @@ class _Article:
                 continue
             if w.cut and not w.norm.startswith("لل") and self.lex.is_person_name(head):
                 continue
+            if head in CONTAINER_HEADS and k + 1 < len(self.words) and self.words[k + 1].bare in ORG_HEADS:
+                continue  # «جماعة حزب الله»، «موقع قناة العالم»: the body named inside is the name
             end, proper = self.complement_end(k + 1, definite_head=definite, conjuncts=2 if head in ORG_HEADS else 0)
             if end == k + 1 or not self.free(k, end):
                 continue
             claimed = end
-            if proper:
+            if proper or head in MEDIA_HEADS:
                 while end > k + 2 and self.words[end - 1].bare in self.exclude and self.words[end - 1].bare[:2] == "ال":
                     end -= 1  # «شركة مايكروسوفت الأميركية» is «شركة مايكروسوفت»
             if definite and not any(
@@ -569,17 +709,26 @@ class _Article:
                 continue  # «الوزارة» and «المجلس» alone are no names
             if definite and head in PLACE_HEADS_ADMIN:
                 continue  # «المنطقة العربية»، «المدينة الساحلية»: a description, not a name
-            if head == "حي" and not proper:
-                continue  # «حي» is also «alive»: a quarter needs a proper name (حي الملز)
+            if head == "حي" and (not proper or self.lex.is_known(self.words[k + 1].bare)):
+                continue  # «حي» is also «alive», «حيّا»: a quarter needs a name right after it (حي الملز)
             if head in PLACE_HEADS and not all(
                 x.bare.isalpha() and "\u0621" <= x.bare[0] <= "\u064a" for x in self.words[k:end]
             ):
                 continue
             if head in ORG_HEADS:
-                if head not in ORG_HEADS_STRONG and not proper:
-                    continue
+                last = self.words[end - 1].bare
+                nisba = self.is_definite(end - 1) and last.endswith(("ي", "يه")) and last not in ORDINALS
+                # «الجيش اليمني»: a definite head and a country's adjective; «مكتب الإحصاءات الوطنية»:
+                # a head, a definite noun and an adjective. Not «المستشفى الجهوي», «المركز الثاني».
+                described = (definite and last in self.exclude) or (not definite and nisba and end - k >= 3)
+                if head not in ORG_HEADS_STRONG and not proper and not described:
+                    continue  # «قوات مكافحة»: a weak head needs a name, or an adjective to close it (الجيش اليمني)
                 alias = ""
-                if end == k + 2 and (proper or head in ALIAS_HEADS):
+                if head in MEDIA_HEADS and claimed > k + 2:
+                    # «قناة الحوار التونسي» is also «الحوار التونسي» (an everyday word's name keeps its
+                    # adjective); «موقع BFMTV الفرنسي» is also «BFMTV»
+                    alias = normalize_words(_written(self.text, self.words, k + 1, end if proper else claimed))
+                elif end == k + 2 and (proper or head in ALIAS_HEADS):
                     alias = normalize_words(_written(self.text, self.words, k + 1, end))  # «حركة حماس» is also «حماس»
                 text = _written(self.text, self.words, k, end)
                 self.found.append(Candidate("organization", normalize_words(text), text, "head", alias=alias))
@@ -709,9 +858,11 @@ class _Article:
         that a name follows starts that name (ستيف كوري، فلاديمير بوتين)."""
         w = self.words[k]
         locative = (w.cut > 0 and w.norm[0] in "بل") or (k > 0 and self.words[k - 1].bare in LOCATIVES)
+        if sports and k > 0 and self.joined(k) and not w.cut and self.words[k - 1].bare in CLUB_WORDS:
+            return True  # «أتلتيكو مدريد»: the club's city, whatever follows
         if not locative and self.joined(k + 1) and not self.words[k + 1].cut:
             after = self.words[k + 1].bare
-            name_follows = self.words[k + 1].verdict[1] and (
+            name_follows = self.is_name_word(k + 1, first=True) and (
                 self.lex.is_person_name(after) or not self.lex.is_known(after)
             )
             club_follows = self.sports and (after in CLUB_WORDS or not self.lex.is_known(after))
@@ -719,6 +870,38 @@ class _Article:
                 return False
         plain, after_locative, club = _place_rule(key, self.lex)
         return after_locative if locative else plain or (sports and club)
+
+    def clubs(self) -> None:
+        """In a sports story, «فريق X» and «نادي X» name the club X, and X alone names it
+        too: «فوز الهلال على النصر» (pass two finds X alone in the story's ``sports_words``)."""
+        if not self.sports:
+            return
+        words = self.words
+        for k in range(len(words) - 1):
+            head, club = words[k], words[k + 1]
+            if head.bare not in CLUB_HEADS or head.cut > 1 or not self.joined(k + 1) or club.cut:
+                continue
+            bare = club.bare
+            if (
+                not self.is_definite(k + 1)
+                or bare in NOT_CLUBS
+                or bare in self.exclude
+                or bare in SPORTS_CUES
+                or bare in NAME_ADJECTIVES
+                or self.lex.is_suffixed(bare)
+                or bare.endswith(("ين", "ون", "ات"))  # «لاعبي الفريقين»، «جماهير المشجعين»
+                or self.lex.zipf(bare) >= 5.0  # «نادي العاصمة»: too common a word to name a club
+                or (self.lex.is_verb(bare[2:]) and not self.lex.is_noun(bare))
+            ):
+                continue
+            # «فريق الهلال الأول»: an adjective after it describes the team, and X is still the club
+            text = _written(self.text, words, k + 1, k + 2)
+            self.found.append(Candidate("organization", bare, text, "club"))
+
+    def sports_words(self) -> tuple[str, ...]:
+        if not self.sports:
+            return ()
+        return tuple(sorted({w.bare for w in self.words if w.bare.startswith("ال") and len(w.bare) > 3}))
 
     def runs(self) -> tuple[str, ...]:
         """Maximal runs of joined words that may hold a name: where pass two looks
@@ -730,8 +913,10 @@ class _Article:
             bare, verdict = w.bare, w.verdict
             # A name word (the word's own verdict; a family name may start with «ال»), or a particle.
             namey = (
-                verdict[2] if w.cut else verdict[1] or (verdict[0] and bare.startswith("ال"))
-            ) and bare not in exclude
+                (verdict[2] if w.cut else verdict[1] or (verdict[0] and bare.startswith("ال")))
+                and bare not in exclude
+                and not (bare in NAMES_LIKE_STOP and (self.text[w.end - 1] == "ى" or not self.writes_ya_maqsura))
+            )
             namey = namey or (not w.cut and bare in PARTICLES)
             if namey and current and w.joined and not w.cut:
                 current.append(bare)
@@ -764,13 +949,14 @@ def discover_in(
     article.bodies()
     article.people()
     article.gazetteer()
+    article.clubs()
     found = list(dict.fromkeys(article.found))
     place = normalize_words(dateline_place)
     if place and not any(c.key == place for c in found):
         found.insert(0, Candidate("place", place, dateline_place.strip(), "dateline"))
     bares = {w.bare for w in article.words}
     amman = bool(bares & JORDAN_CUES) and not bares & OMAN_CUES and "عمان" in bares
-    return Discovered(tuple(found), article.runs(), amman)
+    return Discovered(tuple(found), article.runs(), amman, article.sports_words())
 
 
 def taxonomy_words(taxonomy: Taxonomy) -> frozenset[str]:

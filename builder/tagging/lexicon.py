@@ -50,7 +50,8 @@ ORG_HEADS_STRONG = _n(
     برلمان ميليشيا ميليشيات كتائب سرايا بورصة"""
 )
 ORG_HEADS_WEAK = _n(
-    "قوات تنظيم حركة مركز لجنة معهد كلية مدرسة مستشفى مكتب ديوان دائرة مصلحة بلدية غرفة سلطة أمانة إدارة جيش"
+    """قوات تنظيم حركة مركز لجنة لجان معهد كلية مدرسة مستشفى مكتب ديوان دائرة مصلحة بلدية غرفة سلطة أمانة
+    إدارة جيش شرطة موقع منصة"""
 )
 ORG_HEADS = ORG_HEADS_STRONG | ORG_HEADS_WEAK
 
@@ -127,6 +128,17 @@ class Lexicon:
         if self.is_noun(word):
             return zipf < 3.5 or people >= 300
         return zipf < FUNCTION_ZIPF or people >= 100
+
+    def is_verb(self, word: str) -> bool:
+        """A frequent word no name list knows that inflects like a verb or participle: the list
+        also has it with a verb's or plural's ending (افتتح → افتتحت، تعتزم → يعتزم). Foreign
+        names that wordfreq knows (ترامب، ميسي، ستيفن) never take those endings."""
+        if self.zipf(word) < 3.0 or self.is_noun(word) or self.is_person_name(word) or word in self.places:
+            return False
+        words = self.words
+        if any(word + ending in words for ending in ("ت", "وا", "ون", "ين")):
+            return True
+        return word[:1] in "يتن" and any(p + word[1:] in words for p in "يتن" if p != word[0])
 
     def is_suffixed(self, word: str) -> bool:
         """A known word with a pronoun or verb ending (صورته، تركوه، عملت): not a name."""

@@ -268,7 +268,7 @@ def evaluate_aner(taxonomy: Taxonomy, *, verbose: bool = False) -> dict[str, Sco
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--split", choices=("tune", "heldout"), action="append")
+    parser.add_argument("--split", choices=("tune", "heldout", "fresh"), action="append")
     parser.add_argument("--aner", action="store_true", help="also score the ANERcorp test split")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
