@@ -6,7 +6,7 @@ Speed (CPU time of this process, one core):
 - per article on real news copy: every article of ../shared/corpora's ANT sets, when present.
 
 Quality (when ../shared is present): per-type precision and recall of the whole tagger on the
-discovery gold set (tune and held-out parts) and on the ANERcorp test split; see
+discovery gold set (tune, held-out and fresh parts) and on the ANERcorp test split; see
 tests/tagging/discovery_eval.py for how they are scored.
 
     .venv/bin/python bench/tagging_bench.py [--sizes 1k,10k] [--out bench/results/tagging.json]

@@ -632,6 +632,10 @@ class _Article:
         while end < len(self.words) and end - start < MAX_NAME_WORDS and self.joined(end):
             w = self.words[end]
             bare = w.bare
+            if lex.is_function(bare) and end == start and not definite_head and self._brand(end):
+                proper, state = True, "adjective"  # «شركة تويتر»، «موقع فيسبوك»: a brand as frequent as a particle
+                end += 1
+                continue
             if lex.is_function(bare) or bare in STOP or bare.isdigit() or (bare in TITLES and state != "chain"):
                 break
             if bare in ("بن", "بنت") and end > start and end + 1 < len(self.words) and self.joined(end + 1):
@@ -679,6 +683,22 @@ class _Article:
         while end > start and not (self.is_definite(end - 1) or not self.lex.is_noun(self.words[end - 1].bare)):
             end -= 1
         return end, proper
+
+    def _brand(self, k: int) -> bool:
+        """May word k, a word as frequent as a particle, be a body's name right after its head
+        noun? Not a particle, a verb or a word with a pronoun or verb ending."""
+        w = self.words[k]
+        bare = w.bare
+        return (
+            not w.cut
+            and len(bare) >= 4
+            and bare not in STOP
+            and not bare.startswith("ال")
+            and not bare.endswith(("ت", "وا", "ها", "هم"))
+            and not self.lex.is_verb(bare)
+            and not self.lex.is_suffixed(bare)
+            and not self.lex.is_inflected(bare)
+        )
 
     def bodies(self) -> None:
         """Organisations and places introduced by their head noun."""
