@@ -19,6 +19,7 @@ import nh3
 from mkdocs.structure.toc import get_toc
 
 from builder.safety import is_local_url
+from builder.structured_data import FRONT_MATTER_KEY, Site, head_data
 from builder.tempfiles import ByteSpool
 
 _TEXT = {
@@ -172,10 +173,21 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     if where is not None:
         # (our own anonymous file, written by this process in this build)
         page.content, page.toc = pickle.loads(zlib.decompress(_page_spool().read(where)))  # noqa: S301
+    # JSON-LD, Open Graph and Twitter tags: overrides/partials/structured-data.html prints them.
+    site = Site(
+        name=config.site_name,
+        description=config.site_description or "",
+        site_url=config.site_url or None,
+        directory_urls=config.use_directory_urls,
+    )
+    context["structured_data"] = head_data(page.file.src_uri, (page.meta or {}).get(FRONT_MATTER_KEY), site)
     return context
 
 
 _INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)([^>]*)>(.*?)</script>", re.DOTALL)
+# A <script> with another type (JSON, JSON-LD) is a data block: never run, so not hashed.
+_SCRIPT_TYPE = re.compile(r"""\btype\s*=\s*["']?([^"'\s>]+)""", re.IGNORECASE)
+_JAVASCRIPT_TYPES = frozenset({"", "module", "text/javascript", "application/javascript"})
 _ARTICLE = re.compile(r"<article\b.*?</article>", re.DOTALL)
 _CSP_TEMPLATE = (
     "default-src 'self'; script-src 'self' file: {hashes}; style-src 'self' 'unsafe-inline'; "
@@ -193,10 +205,16 @@ def content_security_policy(output: str) -> str:
         {
             "'sha256-" + base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii") + "'"
             for attributes, body in _INLINE_SCRIPT.findall(outside_articles)
-            if "application/json" not in attributes
+            if _runs(attributes)
         }
     )
     return _CSP_TEMPLATE.format(hashes=" ".join(hashes))
+
+
+def _runs(attributes: str) -> bool:
+    """Is a <script> with these attributes run as script (rather than kept as data)?"""
+    found = _SCRIPT_TYPE.search(attributes)
+    return (found.group(1).lower() if found else "") in _JAVASCRIPT_TYPES
 
 
 def with_security_policy(output: str) -> str:

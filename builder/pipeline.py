@@ -41,6 +41,7 @@ from builder.report import BuildReport
 from builder.search.background import BackgroundIndex
 from builder.search.index import SearchRecord, indexed_in_order, iter_search_files, search_record
 from builder.search.spool import RecordSpool
+from builder.structured_data import headline_entities
 from builder.tagging.archive import Discovery, apply_discovery, discover_entities
 from builder.tagging.discovery import Discovered, discover_in
 from builder.tagging.links import link_first_mentions
@@ -534,6 +535,7 @@ def _pages(
             older=older,
             newer=newer,
             unpublished=article.slug in previews,
+            headline_tags=headline_entities(article, taxonomy),
         )
         yield render_article(article, context)
     chart = svg_timeline([a.date for a in articles if a.date])

@@ -12,8 +12,9 @@ from __future__ import annotations
 import functools
 import html
 import posixpath
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 
@@ -21,6 +22,7 @@ from builder.archive import Archive, MonthGroup, YearGroup, numbered_path, stabl
 from builder.datefmt import arabic_date, hijri_date, month_name, month_year, short_date
 from builder.model import Article, EntityRef, GeneratedFile
 from builder.safety import escape_markdown
+from builder.structured_data import FRONT_MATTER_KEY, Link, article_data, collection_data, home_data
 
 # The C emitter writes the same bytes as the Python one, several times faster.
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -72,10 +74,24 @@ def _chip(folder: str, entity: EntityRef) -> str:
     return f"[{escape_markdown(entity.name)}]({href}){{ .tag-chip .tag-{entity.type} }}"
 
 
-def front_matter(title: str, **extra: str) -> str:
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return html.escape(value, quote=True)
+    if isinstance(value, Mapping):
+        return {key: _escaped(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_escaped(item) for item in value]
+    return value
+
+
+def front_matter(title: str, structured: Mapping[str, Any] | None = None, **extra: str) -> str:
     """MkDocs page metadata. Material puts these values into the page without
-    escaping (``<title>``, ``<meta content=…>``), so they are escaped here."""
-    data = {key: html.escape(value, quote=True) for key, value in {"title": title, **extra}.items()}
+    escaping (``<title>``, ``<meta content=…>``), so they are escaped here; so are
+    those of ``structured`` (the page's schema.org data: ``builder.structured_data``),
+    which the MkDocs hook unescapes before it writes them as JSON."""
+    data: dict[str, Any] = {key: _escaped(value) for key, value in {"title": title, **extra}.items()}
+    if structured is not None:
+        data[FRONT_MATTER_KEY] = _escaped(structured)
     dumped = yaml.dump(data, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=1000)
     return f"---\n{GENERATED_MARK}\n{dumped}---\n\n"
 
@@ -103,6 +119,8 @@ class ArticleContext:
     older: Article | None = None
     newer: Article | None = None
     unpublished: bool = False  # a draft or embargoed article shown by a preview build
+    # (type, slug) of the tags its title or lead names: what it is ``about`` (``builder.structured_data``).
+    headline_tags: frozenset[tuple[str, str]] = field(default_factory=frozenset)
 
 
 def render_article(article: Article, context: ArticleContext) -> GeneratedFile:
@@ -128,7 +146,11 @@ def render_article(article: Article, context: ArticleContext) -> GeneratedFile:
     if article.author:
         meta.append(f'<span class="author">{html.escape(article.author)}</span>')
     parts = [
-        front_matter(article.title, description=article.summary),
+        front_matter(
+            article.title,
+            article_data(article, context.headline_tags, tag_page_path),
+            description=article.summary,
+        ),
         f"# {escape_markdown(article.title)}\n\n",
         '<p class="article-meta">' + " · ".join(meta) + "</p>\n\n",
     ]
@@ -165,7 +187,7 @@ def render_home(
     if tags_index:
         browse += f" أو [الوسوم]({tags_index})"
     parts = [
-        front_matter("أرشيف الإحاطات"),
+        front_matter("أرشيف الإحاطات", home_data()),
         "# أرشيف الإحاطات\n\n",
         f"أرشيف للأخبار والإحاطات الصحفية، فيه {count_label(len(articles))}. "
         f"تصفّح {browse}، أو ابحث من المربع في أعلى الصفحة.\n\n",
@@ -188,7 +210,7 @@ def render_archive(archive: Archive) -> list[GeneratedFile]:
     files = [
         GeneratedFile(
             Archive.INDEX_PATH,
-            front_matter("الأرشيف")
+            front_matter("الأرشيف", collection_data("الأرشيف", (), Archive.INDEX_PATH))
             + "# الأرشيف\n\nالإحاطات حسب السنة، الأحدث أولًا.\n\n"
             + _year_list(Archive.INDEX_PATH, archive),
         )
@@ -196,7 +218,7 @@ def render_archive(archive: Archive) -> list[GeneratedFile]:
     for year in archive.years:
         files.append(_render_year(year))
         for month in year.months:
-            files.extend(_render_month(month))
+            files.extend(_render_month(month, year))
     if archive.undated:
         files.extend(
             _render_list_pages(
@@ -204,6 +226,7 @@ def render_archive(archive: Archive) -> list[GeneratedFile]:
                 "إحاطات بلا تاريخ",
                 "إحاطات لم يُعرف تاريخ نشرها.",
                 archive.undated,
+                _ARCHIVE_TRAIL,
             )
         )
     return files
@@ -222,12 +245,14 @@ def _render_year(year: YearGroup) -> GeneratedFile:
             body += f"\n[كل إحاطات {month_name(month.month)}]({link(path, month.page_path)})\n"
         body += "\n"
     up = f"[→ الأرشيف]({link(path, Archive.INDEX_PATH)})\n"
-    return GeneratedFile(path, front_matter(f"أرشيف {year.year}") + body + up)
+    name = f"أرشيف {year.year}"
+    return GeneratedFile(path, front_matter(name, collection_data(name, _ARCHIVE_TRAIL, path)) + body + up)
 
 
-def _render_month(month: MonthGroup) -> list[GeneratedFile]:
+def _render_month(month: MonthGroup, year: YearGroup) -> list[GeneratedFile]:
     title = month_year(month.year, month.month)
-    return _render_list_pages(month.page_path, title, f"{count_label(len(month.articles))}.", month.articles)
+    trail = (*_ARCHIVE_TRAIL, (f"أرشيف {year.year}", year.page_path))
+    return _render_list_pages(month.page_path, title, f"{count_label(len(month.articles))}.", month.articles, trail)
 
 
 PAGER_LINKS = 10  # numbered pages linked from a list's first page: the newest ones, a gap, and page 1
@@ -249,10 +274,16 @@ def older_pages_nav(first_path: str, last: int) -> str:
     )
 
 
-def _render_list_pages(first_path: str, title: str, intro: str, articles: Sequence[Article]) -> list[GeneratedFile]:
+_ARCHIVE_TRAIL: tuple[Link, ...] = (("الأرشيف", Archive.INDEX_PATH),)  # the breadcrumb above an archive page
+
+
+def _render_list_pages(
+    first_path: str, title: str, intro: str, articles: Sequence[Article], trail: Sequence[Link]
+) -> list[GeneratedFile]:
     """``articles`` newest first. The first page shows the newest; older pages are
     numbered from the oldest (``builder.archive.stable_pages``), so a newer
-    briefing never changes them, and they carry no count."""
+    briefing never changes them, and they carry no count. ``trail``: the pages
+    above the list (its breadcrumb)."""
     pages = stable_pages(articles[::-1], PAGE_SIZE)
     last = len(pages.blocks)
     up = f"[→ الأرشيف]({link(first_path, Archive.INDEX_PATH)})\n"
@@ -260,7 +291,7 @@ def _render_list_pages(first_path: str, title: str, intro: str, articles: Sequen
     files = [
         GeneratedFile(
             first_path,
-            front_matter(title)
+            front_matter(title, collection_data(title, trail, first_path))
             + f"# {title}\n\n{intro}\n\n"
             + nav
             + article_list(first_path, pages.newest)
@@ -280,7 +311,9 @@ def _render_list_pages(first_path: str, title: str, intro: str, articles: Sequen
         files.append(
             GeneratedFile(
                 here,
-                front_matter(heading)
+                front_matter(
+                    heading, collection_data(heading, (*trail, (title, first_path)), here, crumb=f"الصفحة {number}")
+                )
                 + f"# {heading}\n\nالصفحات مرقّمة من الأقدم.\n\n"
                 + pager_here
                 + article_list(here, block[::-1])

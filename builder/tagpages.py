@@ -28,6 +28,7 @@ from builder.datefmt import short_date
 from builder.model import Article, EntityRef, GeneratedFile
 from builder.render import PAGE_SIZE, count_label, front_matter, link, older_pages_nav, tag_page_path
 from builder.safety import escape_markdown
+from builder.structured_data import Link, collection_data
 from builder.taxonomy import TYPE_LABELS, TYPE_PLURALS, TYPES, Taxonomy
 
 INDEX_PATH = "tags/index.md"
@@ -187,7 +188,8 @@ def _tag_pages(
     entity = taxonomy.get(ref.type, ref.slug)
     name = escape_markdown(ref.name)
     type_label = TYPE_LABELS.get(ref.type, ref.type)
-    parts = [front_matter(ref.name), f"# {name}\n\n"]
+    structured = collection_data(ref.name, _type_trail(ref.type), path, about=ref, about_path=path)
+    parts = [front_matter(ref.name, structured), f"# {name}\n\n"]
     parts.append(f'<p class="tag-meta"><span class="tag-type">{type_label}</span> · {count_label(pages.total)}</p>\n\n')
     if entity is not None and entity.description:
         parts.append(escape_markdown(entity.description) + "\n\n")
@@ -239,8 +241,10 @@ def _numbered_page(ref: EntityRef, path: str, number: int, pages: StablePages[in
     else:
         span = f"إحاطات من {short_date(dates[0])} إلى {short_date(dates[-1])}"
     type_label = TYPE_LABELS.get(ref.type, ref.type)
+    trail = (*_type_trail(ref.type), (ref.name, path))
+    structured = collection_data(title, trail, here, crumb=f"الصفحة {number}", about=ref, about_path=path)
     parts = [
-        front_matter(title),
+        front_matter(title, structured),
         f"# {escape_markdown(title)}\n\n",
         f'<p class="tag-meta"><span class="tag-type">{type_label}</span> · {span} (الصفحات مرقّمة من الأقدم)</p>\n\n',
         pager,
@@ -250,6 +254,14 @@ def _numbered_page(ref: EntityRef, path: str, number: int, pages: StablePages[in
         f"[كل الوسوم]({link(here, INDEX_PATH)})\n",
     ]
     return GeneratedFile(here, "".join(parts))
+
+
+_TAGS_TRAIL: tuple[Link, ...] = (("الوسوم", INDEX_PATH),)
+
+
+def _type_trail(type_: str) -> tuple[Link, ...]:
+    """The breadcrumb above a tag's pages: the tags index, then its type's list."""
+    return (*_TAGS_TRAIL, (TYPE_PLURALS.get(type_, type_), type_index_path(type_)))
 
 
 def type_index_path(type_: str, number: int = 1) -> str:
@@ -265,7 +277,7 @@ def _index(
     """The tags index (the most mentioned tags, overall and per type), then each
     type's alphabetical list in pages of ``TYPE_PAGE_SIZE``: no page grows with
     the number of tags but those lists' pagers (one link per 200 tags)."""
-    parts = [front_matter("الوسوم"), "# الوسوم\n\n"]
+    parts = [front_matter("الوسوم", collection_data("الوسوم", (), INDEX_PATH)), "# الوسوم\n\n"]
     parts.append(
         "الدول والأماكن والشخصيات والمنظمات والموضوعات التي تذكرها الإحاطات، "
         "ومع كل وسم عدد الإحاطات التي تذكره. لكل نوع قائمة كاملة مرتبة أبجديًا.\n\n"
@@ -299,7 +311,12 @@ def _index(
         for number, block in enumerate(blocks, start=1):
             here = type_index_path(type_, number)
             title = plural if number == 1 else f"{plural} (الصفحة {number})"
-            page = [front_matter(title), f"# {title}\n\n"]
+            if number == 1:
+                structured = collection_data(title, _TAGS_TRAIL, here)
+            else:
+                trail = (*_TAGS_TRAIL, (plural, type_index_path(type_)))
+                structured = collection_data(title, trail, here, crumb=f"الصفحة {number}")
+            page = [front_matter(title, structured), f"# {title}\n\n"]
             page.append(f"كل {plural} التي تذكرها الإحاطات ({len(keys)})، مرتبة أبجديًا، ومع كل وسم عدد إحاطاته.\n\n")
             pager = _alphabet_pager(here, type_, blocks, refs) if len(blocks) > 1 else ""
             page.append(pager)

@@ -172,7 +172,11 @@ def test_no_live_markup_in_built_pages(hostile_site: dict[str, Path]) -> None:
             if element.name == "img":
                 assert not str(element.get("src", "")).startswith(("http:", "https:", "//")), page
         # Anywhere in the page (head included: title, description), no script carries content.
+        # The JSON-LD block does, as data that never runs: it must stay JSON, with no "<" to end it.
         for script in soup.find_all("script"):
+            if script.get("type") == "application/ld+json":
+                assert "<" not in script.string and json.loads(script.string)["@type"] == "NewsArticle", page
+                continue
             assert "alert(" not in (script.string or ""), page
         for element in soup.find_all(True):
             assert not [a for a in element.attrs if a.lower().startswith("on")], (page, element.name)
@@ -183,7 +187,10 @@ def test_page_html_waits_for_its_template_on_disk_and_already_sanitized() -> Non
     table of contents wait on disk (memory stays flat with the page count); the
     template gets both back whole."""
     toc = get_toc([{"level": 2, "id": "قسم", "name": "قسم", "html": "قسم", "data-toc-label": "", "children": []}])
-    page = SimpleNamespace(markdown="# عنوان\n\nنص", content=None, toc=toc)
+    page = SimpleNamespace(
+        markdown="# عنوان\n\nنص", content=None, toc=toc, meta={}, file=SimpleNamespace(src_uri="a.md")
+    )
+    config = SimpleNamespace(site_name="أرشيف", site_description="", site_url=None, use_directory_urls=True)
     html = '<p onclick="steal()">نص <a href="javascript:alert(1)">رابط</a></p><script>alert(1)</script>'
     mkdocs_hooks.on_pre_build(None)
     try:
@@ -193,7 +200,7 @@ def test_page_html_waits_for_its_template_on_disk_and_already_sanitized() -> Non
         held = [value for value in vars(page).values() if isinstance(value, (str, bytes)) and value]
         assert held == [], "no copy of the page's HTML stays in memory"
         context = {"page": page}
-        assert mkdocs_hooks.on_page_context(context, page, None, None) is context
+        assert mkdocs_hooks.on_page_context(context, page, config, None) is context
         assert page.content == mkdocs_hooks.sanitize(html)
         assert "script" not in page.content and "onclick" not in page.content and "javascript" not in page.content
         assert [(a.title, a.id, a.level) for a in page.toc] == [("قسم", "قسم", 2)]
