@@ -404,6 +404,14 @@ def discover_entities(
     forms: dict[str, dict[tuple[str, str], frozenset[str]]] = {}
     drops: dict[str, tuple[EntityRef, ...]] = {}
     by_id = {id(group): group for group in groups.values()}
+    ambiguous = {  # «جدة» read as the place in context: the taxonomy's entity, and the country it implies
+        normalize(name): tuple(
+            e.ref for e in (entity, taxonomy.get("country", entity.implies or "")) if e is not None
+        )
+        for entity in taxonomy.entities
+        if entity.type in ("country", "place")
+        for name in entity.no_match
+    }
     for path, discovered in found:
         mine: dict[int, set[str]] = defaultdict(set)
         spelled: set[EntityRef] = set()
@@ -445,6 +453,8 @@ def discover_entities(
             club = lookup.get(word) if word in clubs else None
             if club is not None:
                 mine[id(club)].add(word)
+        for name in discovered.located:
+            spelled.update(ambiguous.get(name, ()))
         cities = {
             held.ref
             for c in discovered.candidates

@@ -238,6 +238,9 @@ class Discovered:
     # In a sports story, its definite words: where pass two looks for clubs with everyday
     # names learned elsewhere (الهلال، النصر، الاتحاد); empty in every other story.
     sports_words: tuple[str, ...] = ()
+    # Names the taxonomy never matches alone because they are also everyday words (جدة is
+    # also «grandmother», مالي «financial»), found here where the context makes them places.
+    located: tuple[str, ...] = ()
 
 
 class _Word(NamedTuple):
@@ -918,6 +921,25 @@ class _Article:
             text = _written(self.text, words, k + 1, k + 2)
             self.found.append(Candidate("organization", bare, text, "club"))
 
+    def located(self, ambiguous: frozenset[str]) -> tuple[str, ...]:
+        """The ambiguous place names of ``ambiguous`` that this text uses as places: right
+        after a locative («إلى جدة»، «في مالي») or with «ب» (بجدة), and not the head of an
+        idafa («جدة الطفل» is a child's grandmother)."""
+        if not ambiguous:
+            return ()
+        words = self.words
+        found: set[str] = set()
+        for k, w in enumerate(words):
+            if w.bare not in ambiguous or w.bare in found:
+                continue
+            after = k + 1 < len(words) and self.joined(k + 1) and self.is_definite(k + 1) and not words[k + 1].cut
+            locative = (w.cut == 1 and w.norm[0] == "ب") or (
+                not w.cut and k > 0 and self.joined(k) and words[k - 1].bare in LOCATIVES
+            )
+            if locative and not after:
+                found.add(w.bare)
+        return tuple(sorted(found))
+
     def sports_words(self) -> tuple[str, ...]:
         if not self.sports:
             return ()
@@ -976,7 +998,24 @@ def discover_in(
         found.insert(0, Candidate("place", place, dateline_place.strip(), "dateline"))
     bares = {w.bare for w in article.words}
     amman = bool(bares & JORDAN_CUES) and not bares & OMAN_CUES and "عمان" in bares
-    return Discovered(tuple(found), article.runs(), amman, article.sports_words())
+    located = article.located(taxonomy_ambiguous(taxonomy)) if taxonomy is not None else ()
+    return Discovered(tuple(found), article.runs(), amman, article.sports_words(), located)
+
+
+def taxonomy_ambiguous(taxonomy: Taxonomy) -> frozenset[str]:
+    """One-word names of the taxonomy's places and countries that it never matches alone
+    (``no_match``: جدة، مالي، بنين), normalised."""
+    cached = taxonomy.cache.get("discovery_ambiguous")
+    if cached is None:
+        cached = frozenset(
+            normalize(name)
+            for entity in taxonomy.entities
+            if entity.type in ("country", "place")
+            for name in entity.no_match
+            if len(normalize(name).split()) == 1
+        )
+        taxonomy.cache["discovery_ambiguous"] = cached
+    return cached
 
 
 def taxonomy_words(taxonomy: Taxonomy) -> frozenset[str]:

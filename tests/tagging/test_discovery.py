@@ -490,3 +490,27 @@ def test_ali_is_a_name_where_the_text_writes_alif_maqsura() -> None:
 def test_a_foreign_given_name_wordfreq_knows_starts_a_name() -> None:
     assert ("person", "ماركوس بيرغ", "foreign") in candidates("وسجل ماركوس بيرغ هدفا في الدقيقة الأخيرة.")
     assert not any(t == "person" for t, _, _ in candidates("ودفعت مكدوغال مبلغا كبيرا."))
+
+
+@pytest.mark.parametrize(
+    "text, tagged",
+    [
+        ("ووصل الوفد إلى جدة مساء أمس.", True),
+        ("وعقد الاجتماع بجدة بحضور الوزراء.", True),
+        ("وزارت جدة الطفل المدرسة مع والدته.", False),
+        ("وقالت إن جدة لها كانت معلمة.", False),
+    ],
+)
+def test_jeddah_is_the_city_where_the_context_says_so(text: str, tagged: bool) -> None:
+    jeddah = TAXONOMY.by_name("مدينة جدة")
+    assert jeddah is not None and "جدة" in jeddah.no_match
+    tags = archive({"a.md": text}).tags.get("a.md", ())
+    assert (jeddah.ref in tags) is tagged
+    saudi = TAXONOMY.get("country", jeddah.implies or "")
+    assert saudi is not None and (saudi.ref in tags) is tagged
+
+
+def test_mali_is_the_country_after_a_locative_not_the_adjective() -> None:
+    mali = next(e for e in TAXONOMY.entities if e.type == "country" and "مالي" in e.no_match)
+    assert mali.ref in archive({"a.md": "وانتشرت القوات الفرنسية في مالي منذ سنوات."}).tags["a.md"]
+    assert mali.ref not in archive({"a.md": "وقدمت الحكومة دعم مالي للمزارعين."}).tags.get("a.md", ())
