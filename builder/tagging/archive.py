@@ -405,9 +405,7 @@ def discover_entities(
     drops: dict[str, tuple[EntityRef, ...]] = {}
     by_id = {id(group): group for group in groups.values()}
     ambiguous = {  # «جدة» read as the place in context: the taxonomy's entity, and the country it implies
-        normalize(name): tuple(
-            e.ref for e in (entity, taxonomy.get("country", entity.implies or "")) if e is not None
-        )
+        normalize(name): tuple(e.ref for e in (entity, taxonomy.get("country", entity.implies or "")) if e is not None)
         for entity in taxonomy.entities
         if entity.type in ("country", "place")
         for name in entity.no_match

@@ -504,10 +504,7 @@ def test_a_foreign_given_name_wordfreq_knows_starts_a_name() -> None:
 def test_jeddah_is_the_city_where_the_context_says_so(text: str, tagged: bool) -> None:
     jeddah = TAXONOMY.by_name("مدينة جدة")
     assert jeddah is not None and "جدة" in jeddah.no_match
-    tags = archive({"a.md": text}).tags.get("a.md", ())
-    assert (jeddah.ref in tags) is tagged
-    saudi = TAXONOMY.get("country", jeddah.implies or "")
-    assert saudi is not None and (saudi.ref in tags) is tagged
+    assert (jeddah.ref in archive({"a.md": text}).tags.get("a.md", ())) is tagged
 
 
 def test_mali_is_the_country_after_a_locative_not_the_adjective() -> None:
