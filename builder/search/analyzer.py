@@ -66,7 +66,8 @@ def search_normalize(text: str) -> str:
 
 
 # In search_normalize's form: ى where the word is written with it (على is a
-# stop word, the name علي is not). Kept short: function words only, plus the
+# stop word, the name علي is not), and the ى-spellings of stop words that much
+# copy types with ى for a final ي (فى، هى، الذى، التى). Kept short: function words only, plus the
 # reporting verbs every news article repeats, so posting lists stay small.
 STOP_WORDS: frozenset[str] = frozenset(
     search_normalize(word)
@@ -81,6 +82,7 @@ STOP_WORDS: frozenset[str] = frozenset(
     وقد وقال وان ولا وما ولم وهو وهي وفي ومن وعلى وعن ومع
     فان فقد فلا بان لان كذلك مثل نحو ضد دون سوى عبر
     قال قالت يقول تقول واضاف اضاف واضافت اضافت
+    فى هى الذى التى اى وفى وهى
     """.split()  # noqa: SIM905 - a word list reads better as text
 )
 
