@@ -21,6 +21,7 @@ import yaml
 from builder.archive import Archive, MonthGroup, YearGroup, numbered_path, stable_pages
 from builder.datefmt import arabic_date, hijri_date, month_name, month_year, short_date
 from builder.model import Article, EntityRef, GeneratedFile
+from builder.plurals import BRIEFING, Noun
 from builder.safety import escape_markdown
 from builder.structured_data import FRONT_MATTER_KEY, Link, article_data, collection_data, home_data
 
@@ -38,17 +39,16 @@ ENTITY_TYPE_LABELS = {
     "organization": "المنظمات",
     "topic": "الموضوعات",
 }
+# Above an article's body: a few tags, one line (see lead_tags); the whole list follows the body.
+LEAD_TAGS = 3
+LEAD_TYPES = ("person", "organization", "place", "country", "topic")  # the order lead_tags takes them in
+ALL_TAGS_ID = "article-tags"
 
 
-def count_label(count: int, one: str = "إحاطة", two: str = "إحاطتان", few: str = "إحاطات") -> str:
-    """Arabic number agreement: إحاطة واحدة، إحاطتان، 3 إحاطات، 11 إحاطة."""
-    if count == 0:
-        return f"لا {few}"
-    if count == 1:
-        return f"{one} واحدة" if one.endswith("ة") else f"{one} واحد"
-    if count == 2:
-        return two
-    return f"{count} {few}" if 3 <= count % 100 <= 10 else f"{count} {one}"
+def count_label(count: int, noun: Noun = BRIEFING) -> str:
+    """Arabic number agreement by CLDR's plural categories (:mod:`builder.plurals`):
+    إحاطة واحدة، إحاطتان، 3 إحاطات، 11 إحاطةً، 100 إحاطة."""
+    return noun.counted(count)
 
 
 def link(from_page: str, to_page: str) -> str:
@@ -160,13 +160,14 @@ def render_article(article: Article, context: ArticleContext) -> GeneratedFile:
         # Only a preview build (--drafts) renders unpublished articles; say so loudly.
         state = "مسودة" if article.draft else "محظورة النشر حتى موعدها"
         parts.append(f'!!! warning "معاينة: {state}"\n    هذه الصفحة غير منشورة، وتظهر في المعاينة فقط.\n\n')
+    folder = posixpath.dirname(path)
     if article.entities:
-        folder = posixpath.dirname(path)
-        chips = " ".join(_chip(folder, e) for e in article.entities)
-        parts.append(f'<nav class="article-tags" aria-label="الوسوم" markdown>{chips}</nav>\n\n')
+        parts.append(_lead_tags_line(folder, article))
     if article.dateline:
         parts.append(f'<p class="article-dateline">{html.escape(article.dateline)}</p>\n\n')
     parts.append(context.body.strip() + "\n\n")
+    if article.entities:
+        parts.append(_tags_by_type(folder, article.entities))
     if context.related:
         parts.append("## إحاطات ذات صلة\n\n" + article_list(path, context.related, with_summary=False) + "\n")
     if context.older or context.newer:
@@ -179,6 +180,50 @@ def render_article(article: Article, context: ArticleContext) -> GeneratedFile:
     return GeneratedFile(path, "".join(parts))
 
 
+def lead_tags(article: Article, limit: int = LEAD_TAGS) -> tuple[EntityRef, ...]:
+    """The tags shown above the body, at most ``limit``: one of each type in turn
+    (person, organisation, place, country, topic: who acts before where), each
+    type's tags by their first mention in the body (news puts what matters
+    first), then those the body never names, in their usual order."""
+    first_seen = {(m.type, m.slug): at for at, m in enumerate(article.mentions)}
+    unmentioned = len(first_seen)
+    queues = {
+        type_: sorted(
+            (e for e in article.entities if e.type == type_),
+            key=lambda e: first_seen.get((e.type, e.slug), unmentioned),  # stable: ties keep entity order
+        )
+        for type_ in LEAD_TYPES
+    }
+    others = [e for e in article.entities if e.type not in LEAD_TYPES]
+    chosen: list[EntityRef] = []
+    for depth in range(max((len(q) for q in queues.values()), default=0)):
+        chosen.extend(queue[depth] for queue in queues.values() if depth < len(queue))
+    return tuple([*chosen, *others][:limit])
+
+
+def _lead_tags_line(folder: str, article: Article) -> str:
+    """One line of the most important tags, and a link to the whole list after the body."""
+    shown = lead_tags(article)
+    line = " ".join(_chip(folder, e) for e in shown)
+    if len(article.entities) > len(shown):  # a paragraph of its own, so it is never the chip clipped away
+        line += f"\n\n[كل الوسوم ({len(article.entities)})](#{ALL_TAGS_ID}){{ .all-tags }}"
+    return f'<nav class="article-tags article-lead-tags" aria-label="أهم الوسوم" markdown>\n\n{line}\n\n</nav>\n\n'
+
+
+def _tags_by_type(folder: str, entities: Sequence[EntityRef]) -> str:
+    """Every tag of the article, grouped by type under Arabic headings (types in
+    the taxonomy's order, tags in the article's order)."""
+    parts = [f'<nav class="article-tag-groups" aria-labelledby="{ALL_TAGS_ID}" markdown>\n\n']
+    parts.append(f"## الوسوم {{ #{ALL_TAGS_ID} }}\n\n")
+    types = list(dict.fromkeys(e.type for e in entities))
+    for type_ in types:
+        chips = " ".join(_chip(folder, e) for e in entities if e.type == type_)
+        parts.append(f"### {ENTITY_TYPE_LABELS.get(type_, escape_markdown(type_))}\n\n")
+        parts.append(f'<div class="article-tags" markdown>{chips}</div>\n\n')
+    parts.append("</nav>\n\n")
+    return "".join(parts)
+
+
 def render_home(
     articles: Sequence[Article], archive: Archive, *, chart: str = "", tags_index: str | None = None
 ) -> GeneratedFile:
@@ -186,11 +231,11 @@ def render_home(
     browse = f"[الأرشيف حسب التاريخ]({Archive.INDEX_PATH})"
     if tags_index:
         browse += f" أو [الوسوم]({tags_index})"
+    holding = f"فيه {count_label(len(articles))}" if articles else "لا إحاطات فيه بعد"
     parts = [
         front_matter("أرشيف الإحاطات", home_data()),
         "# أرشيف الإحاطات\n\n",
-        f"أرشيف للأخبار والإحاطات الصحفية، فيه {count_label(len(articles))}. "
-        f"تصفّح {browse}، أو ابحث من المربع في أعلى الصفحة.\n\n",
+        f"أرشيف للأخبار والإحاطات الصحفية، {holding}. تصفّح {browse}، أو ابحث من المربع في أعلى الصفحة.\n\n",
     ]
     if chart:
         parts.append(f'<figure class="timeline">{chart}</figure>\n\n')

@@ -76,7 +76,7 @@ def test_tag_chip_leads_to_a_tag_page_listing_the_article(browser: Any, sample_s
     with serve(sample_site["site"]) as base:
         page, outside, _, errors = visit(browser, base + article_path, base)
         try:
-            chip = page.locator("nav.article-tags a.tag-chip", has_text="فرنسا").first
+            chip = page.locator(".article-tag-groups a.tag-chip", has_text="فرنسا").first
             chip.click()
             page.wait_for_load_state("networkidle")
             assert "/tags/country/" in page.url

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builder.archive import build_archive
-from builder.model import Article
-from builder.render import count_label, link, render_archive
+from builder.model import Article, EntityRef, Mentions
+from builder.render import LEAD_TAGS, ArticleContext, count_label, lead_tags, link, render_archive, render_article
 
 segment = st.text(alphabet="abقطر0-", min_size=1, max_size=4)
 page = st.lists(segment, min_size=0, max_size=3).map(lambda parts: "/".join([*parts, "p.md"]))
@@ -31,8 +31,10 @@ def test_links_resolve_to_their_target(from_page: str, to_page: str) -> None:
         (2, "إحاطتان"),
         (3, "3 إحاطات"),
         (10, "10 إحاطات"),
-        (11, "11 إحاطة"),
+        (11, "11 إحاطةً"),
+        (99, "99 إحاطةً"),
         (100, "100 إحاطة"),
+        (102, "102 إحاطة"),
         (103, "103 إحاطات"),
     ],
 )
@@ -104,3 +106,60 @@ def test_a_month_page_links_a_bounded_number_of_older_pages() -> None:
         page = posixpath.normpath(posixpath.join(posixpath.dirname(page), target))
         seen.add(page)
     assert len(seen) == 25
+
+
+def _tagged(*refs: tuple[str, str], mentioned: tuple[str, ...] = ()) -> Article:
+    """An article carrying ``refs`` (type, name) in entity order, whose body first
+    mentions the names of ``mentioned`` in that order."""
+    entities = tuple(EntityRef(type_, name, name) for type_, name in refs)
+    by_name = {e.name: e for e in entities}
+    body = " ".join(mentioned) or "نص"
+    spans, at = [], 0
+    for name in mentioned:
+        spans.append((by_name[name], at, at + len(name)))
+        at += len(name) + 1
+    return Article(
+        source_path="a.md",
+        slug="a",
+        title="خبر",
+        body=body,
+        summary="",
+        entities=entities,
+        mentions=Mentions.of(spans),
+    )
+
+
+def test_lead_tags_take_one_of_each_type_in_turn_by_first_mention() -> None:
+    article = _tagged(
+        ("person", "أ"),
+        ("person", "ب"),
+        ("organization", "ج"),
+        ("country", "د"),
+        ("country", "ه"),
+        ("place", "و"),
+        ("topic", "ز"),
+        mentioned=("ه", "ب", "و", "د", "ج"),
+    )
+    # Person first (ب is mentioned before أ, never mentioned), then organisation, place, country (ه before د).
+    assert [e.name for e in lead_tags(article, limit=5)] == ["ب", "ج", "و", "ه", "ز"]
+    assert [e.name for e in lead_tags(article, limit=7)] == ["ب", "ج", "و", "ه", "ز", "أ", "د"]
+    assert [e.name for e in lead_tags(article)] == ["ب", "ج", "و"]
+
+
+def test_article_page_shows_a_lead_line_then_every_tag_after_the_body() -> None:
+    article = _tagged(("person", "أ"), ("country", "د"), ("country", "ه"), ("topic", "ز"), mentioned=("د",))
+    page = render_article(article, ArticleContext(body="الفقرة الأولى.")).content
+    lead, rest = page.split("الفقرة الأولى.")
+    assert 'class="article-tags article-lead-tags"' in lead
+    assert lead.count(".tag-chip") == LEAD_TAGS
+    assert "[كل الوسوم (4)](#article-tags)" in lead
+    assert 'class="article-tag-groups"' not in lead
+    assert rest.count(".tag-chip") == 4
+    headings = [line for line in rest.splitlines() if line.startswith("#")]
+    assert headings == ["## الوسوم { #article-tags }", "### الشخصيات", "### الدول", "### الموضوعات"]
+
+
+def test_few_tags_need_no_link_to_the_list() -> None:
+    page = render_article(_tagged(("person", "أ")), ArticleContext(body="نص.")).content
+    assert "كل الوسوم" not in page
+    assert page.count(".tag-chip") == 2  # above the body, and in the list after it

@@ -25,14 +25,21 @@ class Sealed:
     context: Any
     root: str
     outside: list[str] = field(default_factory=list)
+    scheme: str = "default"  # the palette the pages should show
 
     def page(self) -> Any:
         return self.context.new_page()
 
 
-def seal(browser: Any, root: str, *, inject: bool = False) -> Sealed:
-    """``inject``: bypass the site's Content-Security-Policy so axe-core can be injected."""
-    sealed = Sealed(browser.new_context(bypass_csp=inject), root)
+SCHEMES = {"light": "default", "dark": "slate"}  # the reader's system setting -> Material's palette scheme
+
+
+def seal(browser: Any, root: str, *, inject: bool = False, color_scheme: str = "light") -> Sealed:
+    """``inject``: bypass the site's Content-Security-Policy so axe-core can be injected.
+    ``color_scheme``: the system setting the pages see (``prefers-color-scheme``)."""
+    sealed = Sealed(
+        browser.new_context(bypass_csp=inject, color_scheme=color_scheme), root, scheme=SCHEMES[color_scheme]
+    )
 
     def handle(route: Any) -> None:
         url = route.request.url
@@ -106,3 +113,8 @@ def serious_violations(page: Any) -> list[dict[str, Any]]:
         for v in result
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def wait_for_scheme(page: Any, scheme: str) -> None:
+    """Wait until Material has put the palette ``scheme`` (``default`` or ``slate``) on the page."""
+    page.wait_for_function(f"document.body.getAttribute('data-md-color-scheme') === '{scheme}'", timeout=10_000)

@@ -1,4 +1,5 @@
-"""axe-core (vendored for the tests only) on the served sample site: no serious or critical violation."""
+"""axe-core (vendored for the tests only) on the served sample site: no serious or critical violation,
+in the light and the dark palette (the reader's system setting picks it)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .browser import Sealed, file_root, open_search, seal, search_landed, serious_violations
+from .browser import SCHEMES, Sealed, file_root, open_search, seal, search_landed, serious_violations, wait_for_scheme
 from .helpers import FIXTURES
 from conftest import serve
 
@@ -21,9 +22,9 @@ def site_url(sample_site: dict[str, Path]) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def sealed(browser: Any, site_url: str) -> Iterator[Sealed]:
-    context = seal(browser, site_url, inject=True)
+@pytest.fixture(params=sorted(SCHEMES))
+def sealed(browser: Any, site_url: str, request: pytest.FixtureRequest) -> Iterator[Sealed]:
+    context = seal(browser, site_url, inject=True, color_scheme=request.param)
     yield context
     context.context.close()
 
@@ -52,6 +53,7 @@ def assert_accessible(violations: list[dict[str, Any]], where: str) -> None:
 def check(sealed: Sealed, url: str) -> None:
     page = sealed.page()
     page.goto(url)
+    wait_for_scheme(page, sealed.scheme)
     violations = serious_violations(page)
     assert sealed.outside == []
     assert_accessible(violations, url)
@@ -93,6 +95,7 @@ def test_tag_page(sealed: Sealed, site_url: str, sample_site: dict[str, Path]) -
 def test_search_open(sealed: Sealed, site_url: str) -> None:
     page = sealed.page()
     page.goto(site_url)
+    wait_for_scheme(page, sealed.scheme)
     assert search_landed(page), "the archive's search box is on the page"
     title = page.locator('main a[href^="articles/"]').first.inner_text()
     open_search(page, max(title.split(), key=len))

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.charts import svg_timeline
+from builder.charts import ASCENT, CAPTION_SIZE, DESCENT, GAP, LABEL_SIZE, NAME_DROP, PANEL_HEIGHT, svg_timeline
 from builder.datefmt import MONTHS
+
+from conftest import REPO
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -80,3 +85,87 @@ def test_bar_counts_add_up(dates: list[dt.date]) -> None:
     assert per_month == sum(1 for d in dates if d.year == max(x.year for x in dates))
     heights = [float(r.attrib["height"]) for r in root.iter(f"{SVG}rect")]
     assert all(h >= 0 for h in heights)
+
+
+# The caption never overlaps a count: boxes measured in Chromium (getBBox) in the
+# site's own Arabic face, and in the browser's default face as a fallback.
+FIRST_BAR_TALLEST = [
+    # January (the first month bar) and the first year are the tallest, with wide counts.
+    [dt.date(2020, 1, 1)] * 1500 + [dt.date(2023, 1, d) for d in range(1, 29)] * 40 + [dt.date(2023, 2, 1)],
+    # One year only: its single bar sits right under the caption.
+    [dt.date(2023, 1, 5)] * 99 + [dt.date(2023, 12, 5)],
+    # Every bar as tall as the first.
+    [dt.date(year, month, 1) for year in (2022, 2023) for month in range(1, 13)],
+]
+
+_BOXES = """() => [...document.querySelectorAll('svg text')].map(t => {
+  const b = t.getBBox();
+  return {text: t.textContent, size: +t.getAttribute('font-size'), bold: t.getAttribute('font-weight') === 'bold',
+          x: b.x, y: b.y, width: b.width, height: b.height};
+})"""
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (
+        a["x"] < b["x"] + b["width"]
+        and b["x"] < a["x"] + a["width"]
+        and a["y"] < b["y"] + b["height"]
+        and b["y"] < a["y"] + a["height"]
+    )
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("face", ["Noto Naskh Arabic", "default"])
+@pytest.mark.parametrize("case", range(len(FIRST_BAR_TALLEST)))
+def test_caption_never_overlaps_a_count(browser: Any, tmp_path: Path, face: str, case: int) -> None:
+    svg = svg_timeline(FIRST_BAR_TALLEST[case])
+    fonts = (REPO / "docs" / "assets" / "stylesheets" / "fonts.css").as_uri()
+    family = '"Noto Naskh Arabic"' if face != "default" else "initial"
+    page_file = tmp_path / "chart.html"
+    page_file.write_text(
+        f'<!doctype html><html lang="ar" dir="rtl"><head><meta charset="utf-8"><link rel="stylesheet" href="{fonts}">'
+        f"<style>body {{ font-family: {family}; width: 40rem }}</style></head><body>{svg}</body></html>",
+        encoding="utf-8",
+    )
+    page = browser.new_page()
+    try:
+        page.goto(page_file.as_uri())
+        page.evaluate("document.fonts.ready.then(() => true)")
+        if face != "default":
+            assert page.evaluate("document.fonts.check('13px \"Noto Naskh Arabic\"', 'المقالات')")
+        boxes = page.evaluate(_BOXES)
+    finally:
+        page.close()
+    captions = [b for b in boxes if b["bold"]]
+    assert len(captions) == 2
+    counts = [b for b in boxes if not b["bold"] and b["size"] == LABEL_SIZE and b["text"].isdigit()]
+    counts = [b for b in counts if not (len(b["text"]) == 4 and b["text"].startswith(("19", "20")))]  # not a year
+    assert counts, "the chart shows counts above its bars"
+    for caption in captions:
+        clashes = [c["text"] for c in counts if _overlap(caption, c)]
+        assert clashes == [], f"{caption['text']} overlaps the counts {clashes}"
+    # Everything stays inside the drawing.
+    width, height = (float(v) for v in ET.fromstring(svg).attrib["viewBox"].split()[2:])
+    for box in boxes:
+        assert box["y"] >= 0 and box["y"] + box["height"] <= height, box
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, box
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.dates(dt.date(2015, 1, 1), dt.date(2024, 12, 31)), min_size=1, max_size=40), st.integers(1, 5000))
+def test_every_count_clears_the_caption_by_the_font_bounds(dates: list[dt.date], extra: int) -> None:
+    """Computed from the SVG: with the first bar the tallest, the top of every count's
+    box (ASCENT above its baseline) lies GAP below the bottom of its panel's caption
+    box (DESCENT below the caption's baseline)."""
+    dates = [min(dates)] * extra + dates  # the first year and its first month: the tallest bars
+    root = parse(svg_timeline(dates))
+    texts = list(root.iter(f"{SVG}text"))
+    captions = [float(t.attrib["y"]) for t in texts if t.attrib.get("font-weight") == "bold"]
+    for t in texts:
+        if t.attrib.get("font-weight") == "bold" or not (t.text or "").isdigit() or t.attrib["font-size"] != "10":
+            continue
+        baseline = float(t.attrib["y"])
+        caption = max(c for c in captions if c < baseline)
+        if baseline > caption + PANEL_HEIGHT - NAME_DROP - 1:
+            continue  # a year under its bar, not a count
+        assert baseline - ASCENT * LABEL_SIZE >= caption + DESCENT * CAPTION_SIZE + GAP - 0.05

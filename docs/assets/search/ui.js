@@ -7,12 +7,14 @@
   "use strict";
 
   var E = window.ArSearchEngine;
+  var P = window.ArPlurals;
   var PAGE = 10;
   var TEXT = {
     "search.result.placeholder": "اكتب لبدء البحث",
     "search.result.none": "لا توجد نتائج",
-    "search.result.one": "نتيجة واحدة",
-    "search.result.other": "# نتيجة",
+    // Material's Arabic count strings («نتائج البحث # مستندات») take one plural form for
+    // every number; the count is written by ArPlurals (plurals.js) instead.
+    count: "نتائج البحث: #",
     error: "تعذّر تحميل فهرس البحث",
     checking: "جارٍ التحقق من العبارة…",
   };
@@ -181,14 +183,16 @@
       });
     }
 
-    // "N results", or "N+ results" while a phrase is still being confirmed.
+    // "N results", or "N+ results" while a phrase is still being confirmed,
+    // in the form Arabic gives each number (CLDR's six plural categories).
     function count(found) {
       var n = found.total;
+      if (n === 0) return found.complete ? translate(cfg, "search.result.none") : TEXT.checking;
       var shown = n.toLocaleString("ar") + (found.complete ? "" : "+");
-      if (n === 0 && !found.complete) return TEXT.checking;
-      return n === 0 ? translate(cfg, "search.result.none")
-        : n === 1 && found.complete ? translate(cfg, "search.result.one")
-        : translate(cfg, "search.result.other", shown);
+      var words = P.counted(n, P.DOCUMENT, shown);
+      // "1+" and "2+" keep their numeral (the forms for one and two have none).
+      if (!found.complete && n <= 2) words = shown + " " + P.DOCUMENT.other;
+      return TEXT.count.replace("#", words);
     }
 
     // The state attributes let tests (and curious readers) see when a query is answered.
@@ -328,7 +332,7 @@
 
   function init() {
     var box = document.querySelector("[data-ar-search]");
-    if (box && E) setup(box);
+    if (box && E && P) setup(box);
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
