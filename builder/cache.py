@@ -121,6 +121,18 @@ def load_secret(path: Path | None = None) -> bytes | None:
     return _read_secret(path)
 
 
+def secret_notice(path: Path | None = None) -> str | None:
+    """What to tell the user when there is no usable secret, so no cache: None when
+    there is one (``load_secret`` creates it on first use)."""
+    path = path or secret_file()
+    if load_secret(path) is not None:
+        return None
+    return (
+        f"notice: the build cache is off: its secret {path} cannot be made or is readable by others; "
+        f"make it yours alone (chmod 600), remove it to get a new one, or set {SECRET_ENV} to another file"
+    )
+
+
 def folder_key(secret: bytes, folder: Path) -> bytes:
     """The key of one cache folder: a file authenticated for one project's folder
     is refused in any other."""

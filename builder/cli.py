@@ -17,6 +17,7 @@ from pathlib import Path
 
 from builder import __version__, bundle, linkcheck
 from builder.cache import default_folder as default_cache_folder
+from builder.cache import secret_notice
 from builder.errors import BuilderError, ConfigError, Terminated, environment_message
 from builder.feeds import feed_notices
 from builder.ingest import cli as ingest_cli
@@ -236,6 +237,8 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
     collected = prepared.collected
     if args.command == "entities":
         return _list_entities(args, prepared.discovery)
+    if _cache_dir(args) is not None and (notice := secret_notice()) is not None:
+        out.info(notice)
     _print_problems(out, collected, every_problem=checking)
     if checking:
         out.info(

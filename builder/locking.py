@@ -52,6 +52,7 @@ def folder_lock(folder: Path, command: str) -> Iterator[None]:
     if sys.platform == "win32":  # no advisory locks there: runs are not serialised
         yield
         return
+    created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     descriptor = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
@@ -67,5 +68,8 @@ def folder_lock(folder: Path, command: str) -> Iterator[None]:
             yield
         finally:
             _HELD.discard(descriptor)
+            if created:  # a run that wrote nothing (an ingest that refused) leaves no empty folder behind
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
     finally:
         os.close(descriptor)  # closing the last descriptor releases the lock

@@ -13,7 +13,7 @@ import pytest
 
 from builder import cache as cache_module
 from builder import pipeline
-from builder.cache import CACHE_FILE, SECRET_ENV, SECRET_SIZE, load_secret
+from builder.cache import CACHE_FILE, SECRET_ENV, SECRET_SIZE, load_secret, secret_notice
 from builder.cli import main
 from builder.model import Article, EntityRef
 
@@ -224,6 +224,15 @@ def test_without_a_usable_secret_the_build_goes_without_a_cache(
     cache = tmp_path / "cache"
     assert prepare(source, cache).articles == prepare(source, None).articles
     assert not (cache / CACHE_FILE).exists()
+
+
+def test_a_cache_turned_off_by_an_unusable_secret_is_said_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    secret = tmp_path / "cache-secret"
+    monkeypatch.setenv(SECRET_ENV, str(secret))
+    assert secret_notice() is None  # made on first use: the cache works
+    secret.chmod(0o644)
+    notice = secret_notice()
+    assert notice is not None and str(secret) in notice and "chmod 600" in notice and SECRET_ENV in notice
 
 
 def test_entries_are_stored_in_chunks_and_read_back_whole(

@@ -17,6 +17,7 @@ from builder.wire import Outlets, default_outlets, parse_outlets, with_extra
 EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_USAGE = 2
+EXIT_ENVIRONMENT = 1  # the machine refused (read-only folder, full disk), as for build and bundle
 LEARNED_SHOWN = 10  # learned boilerplate lines printed without --verbose
 
 
@@ -105,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:  # the --into folder itself (read-only, full disk): one line, no traceback
         where = exc.filename or args.into
         print(f"ingest: cannot write {where}: {exc.strerror or exc}; check the --into folder", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_ENVIRONMENT
     outcomes = result.outcomes
     for outcome in outcomes:
         if args.verbose or (outcome.status == "rejected" and not args.quiet):
@@ -125,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
             args.report.write_text(as_json(outcomes, result.learned), encoding="utf-8")
         except OSError as exc:
             print(f"ingest: cannot write the report {args.report}: {exc.strerror}", file=sys.stderr)
-            return EXIT_USAGE
+            return EXIT_ENVIRONMENT
     return EXIT_REJECTED if any(o.status == "rejected" for o in outcomes) else EXIT_OK
 
 

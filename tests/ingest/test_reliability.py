@@ -297,6 +297,6 @@ def test_a_folder_that_cannot_be_written_is_one_line(
 
     monkeypatch.setattr(run, "_create_exclusive", refuse)
     into = tmp_path / "source"
-    assert cli.run(parse(["ingest", str(feed(tmp_path / "in", "feed", 1)), "--into", str(into)])) == 2
+    assert cli.run(parse(["ingest", str(feed(tmp_path / "in", "feed", 1)), "--into", str(into)])) == 1
     err = capsys.readouterr().err
     assert err == f"ingest: cannot write {into}/2024/03: Permission denied; check the --into folder\n"

@@ -21,6 +21,20 @@ def test_a_second_lock_on_a_folder_fails_at_once(tmp_path: Path) -> None:
         pass
 
 
+def test_a_folder_the_lock_created_is_removed_when_the_run_left_it_empty(tmp_path: Path) -> None:
+    empty, used, existing = tmp_path / "empty", tmp_path / "used", tmp_path / "existing"
+    existing.mkdir()
+    with folder_lock(empty, "ingest"):
+        assert empty.is_dir()
+    with folder_lock(used, "ingest"):
+        (used / "a.md").write_text("x", encoding="utf-8")
+    with folder_lock(existing, "ingest"):
+        pass
+    assert not empty.exists()  # an ingest that refused leaves no empty --into folder
+    assert (used / "a.md").is_file()
+    assert existing.is_dir()  # never removes a folder it did not create
+
+
 def make_tree(root: Path, text: str) -> None:
     (root / "a").mkdir(parents=True)
     (root / "a" / "index.html").write_text(text, encoding="utf-8")
