@@ -26,7 +26,6 @@ import secrets
 import shutil
 import stat
 import sys
-import time
 import unicodedata
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -36,12 +35,12 @@ from pathlib import Path
 from builder.errors import BuilderError, ConfigError, environment_message
 from builder.linkcheck import BrokenLink, check_site
 from builder.model import Article
+from builder.pausepoints import pause_point
 
 DEFAULT_NAME = "arabic-briefing-archive"
 WORK_FOLDER = Path("build") / "bundle-work"  # next to the configuration file
 _OWNER = ".owner"
 # Tests kill a bundle at a chosen point: the process says it is there, then waits.
-PAUSE_ENV = "BUILDER_BUNDLE_PAUSE_AT"
 # Material's own search (lunr, its language packs and its web worker): the theme
 # copies them into every site, but the archive's search replaces it (see
 # overrides/partials/search.html) and no page of the bundle loads them.
@@ -155,7 +154,7 @@ def write_zip(tree: Path, out: Path, *, root_folder: str, stamp: dt.date | None)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 archive.writestr(info, (tree / entry[len(root_folder) + 1 :]).read_bytes(), compresslevel=9)
                 files += 1
-        _pause_at("zip")
+        pause_point("bundle-zip")
     partial.replace(out)
     return files
 
@@ -229,7 +228,7 @@ def build_offline_site(source: Path, work: Path, *, config_file: Path, docs_dir:
         source_map.unlink()  # only a browser's developer tools read them; they are most of the zip
     for unused in UNUSED_THEME_FOLDERS:
         shutil.rmtree(tree / unused, ignore_errors=True)
-    _pause_at("site")
+    pause_point("bundle-site")
     return OfflineSite(tree, prepared.articles, len(prepared.collected.rejections))
 
 
@@ -252,12 +251,6 @@ def build_bundle(
         target = out or dist / bundle_filename(name, stamp)
         result = pack_site(site.tree, target, stamp=stamp)
     return replace(result, rejected=site.rejected)
-
-
-def _pause_at(point: str) -> None:
-    if os.environ.get(PAUSE_ENV) == point:
-        print(f"paused at {point}", file=sys.stderr, flush=True)
-        time.sleep(3600)
 
 
 def _locked(owner: Path) -> bool:

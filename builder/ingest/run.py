@@ -6,7 +6,6 @@ import hashlib
 import os
 import re
 import tempfile
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -23,6 +22,7 @@ from builder.ingest.plaintext import read_plain
 from builder.ingest.records import Item, Outcome, Rejected
 from builder.ingest.trec import looks_like_trec, read_trec
 from builder.limits import size_problem
+from builder.pausepoints import pause_point
 from builder.readers import SUPPORTED_SUFFIXES, parse_front_matter, read_file
 from builder.slugs import MAX_SLUG_LENGTH, slugify
 from builder.wire import Outlets
@@ -34,13 +34,11 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 # Documentation that sits next to corpora: accounted for, never made an article.
 NOT_ARTICLES = frozenset({"readme", "provenance", "license", "licence", "changelog", "notice", "copying"})
 MAX_SLUG_SUFFIX = 1000
-PAUSE_ENV = "BUILDER_INGEST_PAUSE"
 # Time bounds per item (reading one input file; cleaning and checking one article),
 # far above real items (a page reads in well under a second), so only a hostile
 # input meets them, and is skipped with the reason instead of stalling the run.
 ITEM_SECONDS = 60.0
 SECONDS_PER_MB = 5.0
-PAUSE_LIMIT_SECONDS = 120
 
 Progress = Callable[[int, int], None]
 
@@ -406,20 +404,6 @@ def _same_article(existing: str, target: Path, prepared: Prepared) -> bool:
     return identity(existing, relative) == identity_of(prepared.candidate)
 
 
-def _pause_before_write() -> None:
-    """Fault injection for the tests, inert unless ``$BUILDER_INGEST_PAUSE`` names a
-    folder: say «planned» there, then wait for «resume», so a test can run another
-    ingest between this one's planning and its writing (never a sleep race)."""
-    folder = os.environ.get(PAUSE_ENV)
-    if not folder:
-        return
-    gate = Path(folder)
-    (gate / "planned").touch()
-    give_up = time.monotonic() + PAUSE_LIMIT_SECONDS
-    while not (gate / "resume").exists() and time.monotonic() < give_up:
-        time.sleep(0.02)
-
-
 def _create_exclusive(target: Path, text: str) -> str | None:
     """Create ``target`` holding ``text`` unless a file is there: None when created,
     else the text of the file found (never replaced)."""
@@ -474,7 +458,7 @@ def run_ingest(
         if progress:
             progress(number, len(files))
     decided = plan(items, into, outlets)
-    _pause_before_write()
+    pause_point("ingest-planned")  # a fault test may run another writer here
     return Ingested(write(decided), decided.learned)
 
 

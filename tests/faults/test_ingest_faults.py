@@ -60,15 +60,18 @@ def test_two_ingests_racing_into_one_folder_lose_no_story(tmp_path: Path, urls: 
     # The first ingest plans (every name free), then waits. A second ingest into the same folder is refused
     # by the lock; so the second feed is ingested elsewhere and its files dropped into the folder (as any
     # other writer could) before the first one writes: its write-time check alone must keep them.
-    paused = ingest(str(first), "--into", str(into), env={"BUILDER_INGEST_PAUSE": str(gate)})
-    wait_for(gate / "planned", paused)
+    planned = gate / "planned"
+    paused = ingest(
+        str(first), "--into", str(into), env={"ARCHIVE_PAUSE_AT": "ingest-planned", "ARCHIVE_PAUSE_FILE": str(planned)}
+    )
+    wait_for(planned, paused)
     code, out, err = finish(ingest(str(second), "--into", str(into)))
     assert code == 75 and "another build, generate, bundle or ingest" in err
     elsewhere = tmp_path / "elsewhere"
     code, out, err = finish(ingest(str(second), "--into", str(elsewhere)))
     assert (code, err) == (0, "") and f"{count} written" in out
     shutil.copytree(elsewhere, into, dirs_exist_ok=True)
-    (gate / "resume").touch()
+    planned.unlink()  # the paused ingest goes on to write
     code, out, err = finish(paused)
     assert err == ""
     stories = sorted(path.read_text(encoding="utf-8").split("---\n", 2)[2].strip() for path in into.rglob("*.md"))
