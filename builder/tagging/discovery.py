@@ -653,7 +653,7 @@ class _Article:
                     state = "adjective" if self.is_definite(end) or not lex.is_noun(bare) else "chain"
                     end += 1
                     continue
-                if lex.is_noun(bare):  # an indefinite noun: the chain goes on
+                if lex.is_noun(bare) or self.construct(end):  # an indefinite noun: the chain goes on
                     end += 1
                     continue
                 if bare[0] >= "\u0621" and not lex.is_inflected(bare) and not self.verb_like(bare):
@@ -703,6 +703,19 @@ class _Article:
             and not self.lex.is_inflected(bare)
         )
 
+    def construct(self, k: int) -> bool:
+        """Is word k a frequent word (that the lists do not mark as a noun) in construct
+        with the definite word after it: «مكافحة الإرهاب»، «مراقبة الأصول»?"""
+        return (
+            self.lex.zipf(self.words[k].bare) >= 4.5
+            and not self.lex.is_person_name(self.words[k].bare)
+            and k + 1 < len(self.words)
+            and self.joined(k + 1)
+            and not self.words[k + 1].cut
+            and self.is_definite(k + 1)
+            and self.lex.is_noun(self.words[k + 1].bare)
+        )
+
     def bodies(self) -> None:
         """Organisations and places introduced by their head noun."""
         for k in [k for k, w in enumerate(self.words) if w.bare in _HEAD_FORMS]:
@@ -721,6 +734,9 @@ class _Article:
             end, proper = self.complement_end(k + 1, definite_head=definite, conjuncts=2 if head in ORG_HEADS else 0)
             if end == k + 1 or not self.free(k, end):
                 continue
+            if head in MEDIA_HEADS and proper and end < len(self.words) and self.joined(end):
+                if self.words[end].bare.isdigit() and not self.words[end].cut and len(self.words[end].bare) <= 3:
+                    end += 1  # «قناة فرانس 24»، «فرانس 3»: the channel's number is its name
             claimed = end
             if proper or head in MEDIA_HEADS:
                 while end > k + 2 and self.words[end - 1].bare in self.exclude and self.words[end - 1].bare[:2] == "ال":

@@ -511,3 +511,10 @@ def test_mali_is_the_country_after_a_locative_not_the_adjective() -> None:
     mali = next(e for e in TAXONOMY.entities if e.type == "country" and "مالي" in e.no_match)
     assert mali.ref in archive({"a.md": "وانتشرت القوات الفرنسية في مالي منذ سنوات."}).tags["a.md"]
     assert mali.ref not in archive({"a.md": "وقدمت الحكومة دعم مالي للمزارعين."}).tags.get("a.md", ())
+
+
+def test_a_channel_keeps_its_number_and_a_word_in_construct_is_no_name() -> None:
+    assert ("organization", "قناة فرانس 24", "head") in candidates("وقالت قناة فرانس 24 إن الوفد وصل.")
+    assert ("organization", "قناة الجزيرة", "head") in candidates("وقالت قناة الجزيرة 2015 إن الوفد وصل.")
+    # «مكافحة» before «الإرهاب» is a noun in construct, not a name that closes «شرطة …»
+    assert not any(name == "شرطة مكافحة" for _, name, _ in candidates("وقالت شرطة مكافحة الإرهاب إن التحقيق مستمر."))
