@@ -703,6 +703,13 @@ class _Article:
             and not self.lex.is_inflected(bare)
         )
 
+    def channel_number(self, k: int) -> bool:
+        """Is word k a short number right after a channel's name (not a year)?"""
+        if k >= len(self.words) or not self.joined(k) or self.words[k].cut:
+            return False
+        bare = self.words[k].bare
+        return bare.isdigit() and len(bare) <= 3
+
     def construct(self, k: int) -> bool:
         """Is word k a frequent word (that the lists do not mark as a noun) in construct
         with the definite word after it: «مكافحة الإرهاب»، «مراقبة الأصول»?"""
@@ -734,9 +741,8 @@ class _Article:
             end, proper = self.complement_end(k + 1, definite_head=definite, conjuncts=2 if head in ORG_HEADS else 0)
             if end == k + 1 or not self.free(k, end):
                 continue
-            if head in MEDIA_HEADS and proper and end < len(self.words) and self.joined(end):
-                if self.words[end].bare.isdigit() and not self.words[end].cut and len(self.words[end].bare) <= 3:
-                    end += 1  # «قناة فرانس 24»، «فرانس 3»: the channel's number is its name
+            if head in MEDIA_HEADS and proper and self.channel_number(end):
+                end += 1  # «قناة فرانس 24»، «فرانس 3»: the channel's number is its name
             claimed = end
             if proper or head in MEDIA_HEADS:
                 while end > k + 2 and self.words[end - 1].bare in self.exclude and self.words[end - 1].bare[:2] == "ال":
