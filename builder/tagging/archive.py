@@ -1,15 +1,20 @@
 """Pass two of entity discovery: the archive teaches itself.
 
 Every article's candidates (pass one, ``builder.tagging.discovery``) are pooled:
-- names the taxonomy already holds are left to it;
-- variants of one person become one entity: a name that is the beginning of
-  exactly one longer name joins it («محمد بن سلمان» → «محمد بن سلمان بن عبدالعزيز»),
-  and the entity is shown under its most complete common spelling;
-- a name seen with more than one type takes the type with the most evidence;
+- names the taxonomy already holds are left to it (another spelling of one of its
+  people, «فلاديمير بوتن», gets the taxonomy's tag);
+- spellings that differ by a space pool together (``pool_key``); variants of one
+  person become one entity: a name that is the beginning of exactly one longer name
+  joins it («محمد بن سلمان» → «محمد بن سلمان بن عبدالعزيز»), and so do transliterations
+  (``same_person``); the entity is shown under its most complete common spelling;
+- a name seen with more than one type takes the type with the most evidence, except
+  a city named as its club in a sports story, which is an entity of its own (``CLUB``);
 - an entity becomes a tag when its evidence is strong enough (``_strong_enough``);
 - then every article is tagged with the entities it mentions: its own candidates,
-  full names learned from other articles, and a surname alone when one person of
-  the archive has it.
+  full names learned from other articles (never a piece of a longer name of its own),
+  a surname alone when one person of the archive has it, in a sports story the clubs
+  learned with everyday names (الهلال), and the taxonomy's ambiguous places that its
+  context makes places (جدة after «إلى»).
 
 The editor's word in the site taxonomy (``discovered:``) is applied on top:
 block, promote, rename, retype, merge. The result depends only on the set of

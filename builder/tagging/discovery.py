@@ -13,7 +13,9 @@ What counts as evidence (``Candidate.evidence``):
 - ``gazetteer``: a GeoNames city name, where the context allows a place;
 - ``acronym``: letters spelled out in Arabic script (بي بي سي، إف بي آي), or a radio's «… إف إم»;
 - ``latin``: a capitalised Latin acronym (CNN, BFMTV): weak, like ``unknown``;
-- ``dateline``: the city of the article's wire dateline («الرياض 25 شوال … واس»).
+- ``dateline``: the city of the article's wire dateline («الرياض 25 شوال … واس»);
+- ``club``: in a sports story, the name after «فريق»، «نادي»، «مدرب»، «جماهير» (weak: a
+  club becomes a tag from two articles).
 
 A token may carry the proclitics و ف ب ل ك (and لل for ال); names are stored
 without them, in the project's normalised form, and as written.
