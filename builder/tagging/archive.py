@@ -136,6 +136,7 @@ def taxonomy_prefixes(taxonomy: Taxonomy) -> frozenset[str]:
 
 _JOINING = ("عبد ", "ابو ")
 _JOINED = (" الدين", " الله")
+_POOL_WORDS = frozenset({"عبد", "ابو", "الدين", "الله"})
 
 
 def pool_key(key: str) -> str:
@@ -431,16 +432,18 @@ def discover_entities(
                 if c.alias:
                     mine[id(hit)].add(c.alias)
         own = {c.key for c in discovered.candidates if " " in c.key}
+        sports = bool(discovered.sports_words)
         for run in discovered.runs:
             words = run.split()
-            inside = _covered(words, own)
+            inside = _covered(words, own) if own else []
+            poolable = not _POOL_WORDS.isdisjoint(words)  # only these can pool another way
             for size in range(min(4, len(words)), 0, -1):
                 for start in range(len(words) - size + 1):
-                    if any(i <= start and start + size <= j and j - i > size for i, j in inside):
+                    if inside and any(i <= start and start + size <= j and j - i > size for i, j in inside):
                         continue  # a piece of a longer name of this article («فلاديمير» of «فلاديمير بوتن»)
                     piece = " ".join(words[start : start + size])
-                    hit = (discovered.sports_words and groups.get(piece + CLUB)) or (
-                        lookup.get(piece) or (lookup.get(pool_key(piece)) if size > 1 else None)
+                    hit = (sports and groups.get(piece + CLUB)) or (
+                        lookup.get(piece) or (lookup.get(pool_key(piece)) if poolable and size > 1 else None)
                     )
                     if hit is not None and (size > 1 or entities[id(hit)].articles >= MIN_ARTICLES_WEAK):
                         mine[id(hit)].add(piece)
@@ -460,7 +463,7 @@ def discover_entities(
             spelled.update(ambiguous.get(name, ()))
         cities = {
             held.ref
-            for c in discovered.candidates
+            for c in (discovered.candidates if sports else ())
             if _city_club(c)
             and (held := taxonomy.by_name(c.key)) is not None
             and held.type == "place"
