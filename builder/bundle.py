@@ -218,7 +218,7 @@ def build_offline_site(source: Path, work: Path, *, config_file: Path, docs_dir:
     real_docs = docs_dir if docs_dir is not None else config_file.parent / "docs"
     if real_docs.is_dir():
         shutil.copytree(real_docs, docs, symlinks=True)
-    written = write_files(docs, prepared.pages())
+    written = write_files(docs, prepared.pages(directory_urls=False))
     tree = work / "site"
     # The feed and sitemap get links relative to the bundle (they replace MkDocs' sitemap).
     extra = prepared.publication_files(written.paths, directory_urls=False)

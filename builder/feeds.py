@@ -13,30 +13,43 @@ Decisions (documented in the README):
 * Entry ids are ``urn:uuid:`` values derived from the slug, so they do not
   change when ``site_url`` is set or changed later and readers do not see every
   article again.
-* Without ``site_url`` links are relative to the site root (where ``feed.xml`` and
-  ``sitemap.xml`` live); :func:`feed_notices` says so for the CLI to print.
+* Without ``site_url`` links are relative to the feed itself (for ``feed.xml`` and
+  ``sitemap.xml``, at the site root, that is the site root);
+  :func:`feed_notices` says so for the CLI to print.
 * Naive ``published`` datetimes are taken as UTC.
+* Every tag has its own feed of its newest ``TAG_FEED_LIMIT`` articles at
+  ``tags/<type>/<slug>/feed.xml``, in the folder of the tag's older pages
+  (``<slug>/1.md``…, only ever numbered), so no tag slug can meet it. It is a
+  generated file of ``docs/`` like the tag page that links to it: written only
+  when its bytes change, and copied by MkDocs, which rewrites the link for both
+  ``use_directory_urls`` settings and checks it in strict mode.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gzip
+import posixpath
 import re
 import uuid
-from collections.abc import Mapping, Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
 from builder.errors import ConfigError
-from builder.model import Article
+from builder.model import Article, EntityRef, GeneratedFile
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 FEED_PATH = "feed.xml"
 SITEMAP_PATH = "sitemap.xml"
+SITE_FEED_LIMIT = 50
+TAG_FEED_LIMIT = 20
+TAG_FEED_NAME = "feed.xml"
 
 # A fixed namespace for our ids: the ids must never depend on the machine or the clock.
 _ID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:arabic-briefing-archive")
@@ -49,7 +62,7 @@ def feed_notices(site_url: str | None) -> tuple[str, ...]:
     if site_url:
         return ()
     return (
-        "site_url is not set: feed.xml and sitemap.xml use links relative to the site root. "
+        "site_url is not set: feed.xml, the tags' feeds and sitemap.xml use relative links. "
         "Set site_url in mkdocs.yml to publish absolute links.",
     )
 
@@ -97,26 +110,156 @@ def atom_feed(
     *,
     site_url: str | None,
     title: str,
-    limit: int = 50,
+    limit: int = SITE_FEED_LIMIT,
     directory_urls: bool = True,
 ) -> str:
-    """An Atom 1.0 document of the newest ``limit`` dated, published articles."""
-    base = normalize_site_url(site_url) or ""
+    """The site's Atom 1.0 document of the newest ``limit`` dated, published articles."""
+    # Its alternate is the site's root, "./" in the offline bundle too (as it always was).
+    where = _FeedPlace(FEED_PATH, "./", "feed", title)
+    return _atom(articles, where, _Links(normalize_site_url(site_url), directory_urls, FEED_PATH), limit)
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """What a tag feed's text depends on besides its articles: the site's name
+    (in the feed's title) and where and how the site is published."""
+
+    site_name: str = ""
+    site_url: str | None = None
+    directory_urls: bool = True
+
+
+def tag_feed_path(entity: EntityRef) -> str:
+    """Where the feed of ``entity``'s tag lives, relative to ``docs/`` and the site root."""
+    return f"tags/{entity.type}/{entity.slug}/{TAG_FEED_NAME}"
+
+
+def tag_feed_title(entity: EntityRef, settings: FeedSettings) -> str:
+    return f"{entity.name} · {settings.site_name}" if settings.site_name else entity.name
+
+
+class TagFeeds:
+    """The feeds of one build's tags.
+
+    A briefing names dozens of tags, so the newest briefings are on dozens of
+    feeds: each entry's text is made once and reused while it is among the
+    ``cache_size`` most recently used (kept as text: as an element tree an
+    entry with sixty categories takes some 35 KB). Every tag feed sits at the
+    same depth (``tags/<type>/<slug>/``), so an entry reads the same in all of them.
+    """
+
+    def __init__(self, settings: FeedSettings, cache_size: int = 2048) -> None:
+        self.settings = settings
+        self._site_url = normalize_site_url(settings.site_url)
+        self._entries: OrderedDict[str, str] = OrderedDict()
+        self._cache_size = cache_size
+
+    def feed(self, entity: EntityRef, page_path: str, newest: Sequence[Article]) -> GeneratedFile:
+        """The feed of one tag: ``newest`` are its newest articles (the caller picks
+        them, at most ``TAG_FEED_LIMIT``), ``page_path`` its page under ``docs/``."""
+        settings = self.settings
+        path = tag_feed_path(entity)
+        page = page_url(page_path, directory_urls=settings.directory_urls)
+        where = _FeedPlace(path, page, path.removesuffix("/" + TAG_FEED_NAME), tag_feed_title(entity, settings))
+        links = _Links(self._site_url, settings.directory_urls, quote(path, safe="/"))
+        return GeneratedFile(path, _atom(newest, where, links, TAG_FEED_LIMIT, lambda a: self._entry(a, links)))
+
+    def _entry(self, article: Article, links: _Links) -> str:
+        text = self._entries.get(article.slug)
+        if text is None:
+            text = self._entries[article.slug] = _entry_text(article, links)
+            if len(self._entries) > self._cache_size:
+                self._entries.popitem(last=False)
+        else:
+            self._entries.move_to_end(article.slug)
+        return text
+
+
+def tag_feed(entity: EntityRef, page_path: str, newest: Sequence[Article], settings: FeedSettings) -> GeneratedFile:
+    """The feed of one tag (see ``TagFeeds.feed``)."""
+    return TagFeeds(settings).feed(entity, page_path, newest)
+
+
+@dataclass(frozen=True)
+class _FeedPlace:
+    """What one feed is: where it lives and the URL of the page it stands for
+    (both relative to the site root), what its id is made from, its title."""
+
+    path: str
+    page: str
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class _Links:
+    """Every URL of one feed: under ``site_url`` when set, else relative to the feed."""
+
+    site_url: str | None
+    directory_urls: bool
+    feed_path: str  # percent-encoded, as every URL here
+
+    def page(self, docs_path: str) -> str:
+        return self.url(page_url(docs_path, directory_urls=self.directory_urls))
+
+    def url(self, from_root: str) -> str:
+        """``from_root`` (a URL relative to the site root; ``./`` is the root) from this feed."""
+        if self.site_url:
+            return _absolute(self.site_url, from_root)
+        return relative_url(posixpath.dirname(self.feed_path), from_root)
+
+
+def relative_url(folder: str, from_root: str) -> str:
+    """``from_root`` (relative to the site root, ``./`` for the root) as seen
+    from ``folder`` (relative to the site root, ``""`` for the root itself)."""
+    here = [part for part in folder.split("/") if part]
+    there = [part for part in from_root.split("/") if part not in ("", ".")]
+    common = 0
+    while common < min(len(here), len(there)) and here[common] == there[common]:
+        common += 1
+    tail = "/".join(there[common:])
+    if from_root.endswith("/") and tail:
+        tail += "/"
+    return "../" * (len(here) - common) + tail or "./"
+
+
+def _atom(
+    articles: Sequence[Article],
+    where: _FeedPlace,
+    links: _Links,
+    limit: int,
+    entry_text: Callable[[Article], str] | None = None,
+) -> str:
+    """An Atom 1.0 document of the newest ``limit`` dated, published ``articles``."""
     dated = [a for a in articles if not a.draft and article_updated(a) is not None]
     latest = sorted(dated, key=_newest_first)[: max(limit, 0)]
 
     feed = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
     feed.set("{http://www.w3.org/XML/1998/namespace}lang", "ar")
-    _text(feed, "id", f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, 'feed')}")
-    _text(feed, "title", title)
+    _text(feed, "id", f"urn:uuid:{uuid.uuid5(_ID_NAMESPACE, where.key)}")
+    _text(feed, "title", where.title)
     _text(feed, "updated", _rfc3339(max((_when(a) for a in latest), default=_EPOCH)))
-    _link(feed, base + FEED_PATH, "self", "application/atom+xml")
-    _link(feed, base or "./", "alternate", "text/html")
+    _link(feed, links.url(quote(where.path, safe="/")), "self", "application/atom+xml")
+    _link(feed, links.url(where.page), "alternate", "text/html")
     author = etree.SubElement(feed, f"{{{ATOM_NS}}}author")
-    _text(author, "name", title)
-    for article in latest:
-        feed.append(_entry(article, base, directory_urls))
-    return _serialize(feed)
+    _text(author, "name", where.title)
+    # The entries go in as text, each as it reads inside a feed: the same bytes
+    # as serialising them in the tree, and a tag feed can reuse another's.
+    head = _serialize(feed).removesuffix(_FEED_END)
+    entries = (entry_text(a) if entry_text is not None else _entry_text(a, links) for a in latest)
+    return head + "".join(entries) + _FEED_END
+
+
+_FEED_END = "</feed>\n"
+
+
+def _entry_text(article: Article, links: _Links) -> str:
+    """An entry as it reads inside a pretty-printed feed: indented one level, and
+    in the feed's default namespace, which it does not declare again."""
+    holder = etree.Element(f"{{{ATOM_NS}}}feed", nsmap={None: ATOM_NS})
+    holder.append(_entry(article, links))
+    text: str = etree.tostring(holder, encoding="unicode", pretty_print=True)
+    return text[text.index("\n") + 1 : -len(_FEED_END)]
 
 
 # The protocol's limits for one sitemap file (sitemaps.org): a 100k archive has
@@ -257,15 +400,14 @@ def _newest_first(article: Article) -> tuple[float, str]:
     return (-_when(article).timestamp(), article.slug)
 
 
-def _entry(article: Article, base: str, directory_urls: bool) -> etree._Element:
+def _entry(article: Article, links: _Links) -> etree._Element:
     entry = etree.Element(f"{{{ATOM_NS}}}entry")
     _text(entry, "id", article_id(article))
     _text(entry, "title", article.title)
     _text(entry, "updated", _rfc3339(_when(article)))
     if article.published is not None:
         _text(entry, "published", _rfc3339(_when(article)))
-    href = _absolute(base, page_url(article.page_path, directory_urls=directory_urls))
-    _link(entry, href, "alternate", "text/html")
+    _link(entry, links.page(article.page_path), "alternate", "text/html")
     if article.author:
         author = etree.SubElement(entry, f"{{{ATOM_NS}}}author")
         _text(author, "name", article.author)
@@ -281,15 +423,18 @@ def _entry(article: Article, base: str, directory_urls: bool) -> etree._Element:
 def _categories(article: Article) -> list[tuple[str, str]]:
     """Entities first (slug as term, name as label), then free tags not already named."""
     out: list[tuple[str, str]] = []
+    terms: set[str] = set()  # of ``out``, kept beside it: an article may carry a hundred tags
     names: set[str] = set()
     for entity in article.entities:
-        if entity.slug and _clean(entity.slug) and entity.slug not in {t for t, _ in out}:
+        if entity.slug and _clean(entity.slug) and entity.slug not in terms:
             out.append((_clean(entity.slug), _clean(entity.name)))
+            terms.add(out[-1][0])
             names.add(entity.name)
     for tag in article.tags:
         cleaned = _clean(tag).strip()
-        if cleaned and tag not in names and cleaned not in {t for t, _ in out}:
+        if cleaned and tag not in names and cleaned not in terms:
             out.append((cleaned, cleaned))
+            terms.add(cleaned)
     return out
 
 

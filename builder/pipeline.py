@@ -29,7 +29,7 @@ from builder.charts import svg_timeline
 from builder.cleaning import BoilerplateRules, default_rules
 from builder.config import SiteConfig, load_site_config
 from builder.errors import ConfigError, SourceError
-from builder.feeds import publication_files
+from builder.feeds import FeedSettings, publication_files
 from builder.memory import release_freed_memory
 from builder.model import Article, EntityRef, GeneratedFile, Problem, Rejection, Severity
 from builder.modeling import model_article, plain_body
@@ -480,15 +480,16 @@ def render_site(
     *,
     jobs: int = 1,
     descriptions: Mapping[tuple[str, str], str] | None = None,
+    feeds: FeedSettings | None = None,
 ) -> Iterator[GeneratedFile]:
     """Every generated page, as plain data, one at a time (at 100k articles the
     pages together are gigabytes: the writer takes them as they come). Pure:
     articles are already tagged (and ``search_records``, when given, analysed:
-    see ``collect``)."""
+    see ``collect``). The tags' feeds are written for ``feeds``."""
     background = _background_index(articles, search_records) if jobs > 1 else None
     finished = False
     try:
-        yield from _pages(articles, taxonomy, previews, descriptions or {})
+        yield from _pages(articles, taxonomy, previews, descriptions or {}, feeds or FeedSettings())
         if background is not None:
             yield from background.files()
         else:
@@ -520,6 +521,7 @@ def _pages(
     taxonomy: Taxonomy,
     previews: frozenset[str],
     descriptions: Mapping[tuple[str, str], str],
+    feeds: FeedSettings,
 ) -> Iterator[GeneratedFile]:
     """Every page but the search index's files."""
     archive = build_archive(articles)
@@ -541,7 +543,7 @@ def _pages(
     chart = svg_timeline([a.date for a in articles if a.date])
     yield render_home(articles, archive, chart=chart, tags_index=TAGS_INDEX)
     yield from render_archive(archive)
-    yield from iter_tag_pages(articles, taxonomy, descriptions)
+    yield from iter_tag_pages(articles, taxonomy, descriptions, feeds)
 
 
 def report_for(collected: Collected, file_stats: dict[str, int] | None = None) -> BuildReport:
@@ -570,7 +572,8 @@ class Prepared:
     jobs: int = 1  # processes rendering may use
     discovery: Discovery = field(default_factory=lambda: Discovery(()))
 
-    def pages(self) -> Iterator[GeneratedFile]:
+    def pages(self, *, directory_urls: bool = True) -> Iterator[GeneratedFile]:
+        """Every generated file; the tags' feeds link as ``publication_files`` do."""
         return render_site(
             self.articles,
             self.taxonomy,
@@ -578,7 +581,13 @@ class Prepared:
             self.collected.search_records,
             jobs=self.jobs,
             descriptions=self.discovery.descriptions(),
+            feeds=self.feed_settings(directory_urls=directory_urls),
         )
+
+    def feed_settings(self, *, directory_urls: bool) -> FeedSettings:
+        # The offline bundle is opened from disk: its links must stay relative.
+        site_url = self.site.site_url if directory_urls else None
+        return FeedSettings(self.site.site_name, site_url, directory_urls)
 
     def publication_files(self, paths: Sequence[str], *, directory_urls: bool) -> dict[str, bytes]:
         """Atom feed and sitemap (they replace MkDocs' sitemap), dated by the

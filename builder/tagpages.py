@@ -5,7 +5,9 @@ Pure: articles (already tagged) and the taxonomy in, Markdown files out, under
 ``tags/`` relative to ``docs/``. Names and titles are escaped so they render as
 text; links are relative Markdown links that MkDocs checks in strict mode.
 
-A tag's own page (``tags/<type>/<slug>.md``) shows its newest 50 briefings.
+A tag's own page (``tags/<type>/<slug>.md``) shows its newest 50 briefings
+and links to the tag's Atom feed of its newest 20 (``<slug>/feed.xml``, see
+:mod:`builder.feeds`), which depends on those 20 only.
 Older briefings are on numbered pages (``<slug>/1.md``, ``<slug>/2.md``…)
 counted from the *oldest*: page 1 holds the tag's oldest 50 briefings, page 2
 the next 50, and so on (see :func:`builder.archive.stable_pages`). A briefing
@@ -20,11 +22,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from urllib.parse import quote
 
 from builder.arabic import sort_key
 from builder.archive import StablePages, numbered_path, stable_pages
 from builder.charts import svg_timeline
 from builder.datefmt import short_date
+from builder.feeds import TAG_FEED_LIMIT, FeedSettings, TagFeeds, tag_feed_path, tag_feed_title
 from builder.model import Article, EntityRef, GeneratedFile
 from builder.render import PAGE_SIZE, count_label, front_matter, link, older_pages_nav, tag_page_path
 from builder.safety import escape_markdown
@@ -89,11 +93,16 @@ def render_tag_pages(articles: Sequence[Article], taxonomy: Taxonomy) -> list[Ge
 
 
 def iter_tag_pages(
-    articles: Sequence[Article], taxonomy: Taxonomy, descriptions: Mapping[tuple[str, str], str] | None = None
+    articles: Sequence[Article],
+    taxonomy: Taxonomy,
+    descriptions: Mapping[tuple[str, str], str] | None = None,
+    feeds: FeedSettings | None = None,
 ) -> Iterator[GeneratedFile]:
     """The files of :func:`render_tag_pages`, one at a time, in the same order:
     a large archive's tag pages (hundreds of megabytes at 100k briefings) can be
-    written as they come instead of being held all at once."""
+    written as they come instead of being held all at once. Each tag's pages
+    are followed by its feed (written for ``feeds``: the defaults when None)."""
+    feeds = feeds or FeedSettings()
     # One sort for every tag: oldest first (the reverse of the newest-first
     # order of ``Article.sort_key``, so undated briefings come first).
     oldest_first = sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key, reverse=True)
@@ -120,13 +129,16 @@ def iter_tag_pages(
     names = {key: (sort_key(ref.name), ref.slug) for key, ref in refs.items()}  # computed once per tag
     key_of = sorted(refs, key=number.__getitem__)
     listing = _Listing(oldest_first)
+    tag_feeds = TagFeeds(feeds)
 
     for key in sorted(refs):
         n = number[key]
         counts = together[n]
         top = sorted(counts.items(), key=lambda kv: (-kv[1], names[key_of[kv[0]]], key_of[kv[0]]))[:TOP_COOCCURRING]
         related = [(refs[key_of[other]], count) for other, count in top]
-        yield from _tag_pages(refs[key], tagged[n], related, taxonomy, listing, descriptions or {})
+        yield from _tag_pages(refs[key], tagged[n], related, taxonomy, listing, descriptions or {}, feeds)
+        newest = [oldest_first[position] for position in reversed(tagged[n][-TAG_FEED_LIMIT:])]
+        yield tag_feeds.feed(refs[key], tag_page_path(refs[key]), newest)
     yield from _index(refs, names, {key: len(tagged[number[key]]) for key in refs})
 
 
@@ -182,6 +194,7 @@ def _tag_pages(
     taxonomy: Taxonomy,
     listing: _Listing,
     descriptions: Mapping[tuple[str, str], str],
+    feeds: FeedSettings,
 ) -> list[GeneratedFile]:
     path = tag_page_path(ref)
     pages = stable_pages(oldest_first, PAGE_SIZE)
@@ -189,8 +202,14 @@ def _tag_pages(
     name = escape_markdown(ref.name)
     type_label = TYPE_LABELS.get(ref.type, ref.type)
     structured = collection_data(ref.name, _type_trail(ref.type), path, about=ref, about_path=path)
-    parts = [front_matter(ref.name, structured), f"# {name}\n\n"]
+    feed = tag_feed_path(ref)
+    # The theme's <head> links the feed from these (overrides/partials/feed-links.html).
+    parts = [
+        front_matter(ref.name, structured, feed=quote(feed, safe="/"), feed_title=tag_feed_title(ref, feeds)),
+        f"# {name}\n\n",
+    ]
     parts.append(f'<p class="tag-meta"><span class="tag-type">{type_label}</span> · {count_label(pages.total)}</p>\n\n')
+    parts.append(f"[تابع عبر RSS]({link(path, feed)}){{ .feed-link }}\n\n")
     if entity is not None and entity.description:
         parts.append(escape_markdown(entity.description) + "\n\n")
     elif (ref.type, ref.slug) in descriptions:  # a discovered entity: who or what it is, from the archive

@@ -16,6 +16,7 @@ from __future__ import annotations
 import html
 import json
 import os
+import re
 import shutil
 import sys
 import urllib.parse
@@ -220,3 +221,29 @@ def test_asset_restored_with_an_old_date_is_copied(project: dict[str, Path]) -> 
     os.utime(asset, (946684800, 946684800))  # 2000-01-01: older than the built copy
     dirty_build(project)
     assert (project["site"] / "assets" / "stylesheets" / "archive.css").read_bytes() == asset.read_bytes()
+
+
+def feed_stamps(root: Path) -> dict[str, tuple[int, int]]:
+    """(inode, mtime) of every tag's feed under ``root`` (docs/ or site/)."""
+    return {p.relative_to(root).as_posix(): inode(p) for p in root.glob("tags/*/*/feed.xml")}
+
+
+@pytest.mark.slow
+def test_adding_a_briefing_rewrites_only_the_feeds_of_its_tags(project: dict[str, Path]) -> None:
+    docs_before, site_before = feed_stamps(project["docs"]), feed_stamps(project["site"])
+    add(project["source"])
+    dirty_build(project)
+    docs_after, site_after = feed_stamps(project["docs"]), feed_stamps(project["site"])
+    assert set(docs_before) <= set(docs_after)
+    page = (project["docs"] / "articles" / "added-article.md").read_text(encoding="utf-8")
+    its_feeds = {f"tags/{kind}/{slug}/feed.xml" for kind, slug in re.findall(r"tags/(\w+)/([^/)]+)\.md\)", page)}
+    assert len(its_feeds) >= 3, "precondition: the added briefing has several tags"
+    title = "مقال مضاف لاختبار البناء التزايدي"
+    listing = {p for p in its_feeds if title in (project["docs"] / p).read_text(encoding="utf-8")}
+    assert listing, "precondition: the briefing is among the newest 20 of some of its tags"
+    for before, after in ((docs_before, docs_after), (site_before, site_after)):
+        changed = {p for p, stamp in after.items() if before.get(p) != stamp}
+        # Its tags' feeds that now list it, and no other feed: not another tag's,
+        # nor one of its own tags whose newest 20 it does not enter.
+        assert changed == listing
+        assert len(after) > len(changed)

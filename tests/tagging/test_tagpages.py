@@ -103,7 +103,11 @@ def article_links(content: str) -> list[str]:
 def test_paths_are_under_tags_and_every_file_is_marked_generated() -> None:
     assert INDEX_PATH in files()
     for path, content in files().items():
-        assert path.startswith("tags/") and path.endswith(".md")
+        assert path.startswith("tags/")
+        if path.endswith("/feed.xml"):  # each tag's feed (tests/publish/test_tag_feeds.py)
+            assert content.startswith('<?xml version="1.0" encoding="utf-8"?>\n<feed ')
+            continue
+        assert path.endswith(".md")
         assert GENERATED_MARK in content.splitlines()[1]
         assert content.startswith("---\n")
 
@@ -120,7 +124,7 @@ def test_drafts_are_left_out() -> None:
 
 
 def test_long_lists_keep_the_newest_50_on_the_tag_page_and_older_pages_numbered_from_the_oldest() -> None:
-    pages = sorted(p for p in files() if p.startswith("tags/country/قطر"))
+    pages = sorted(p for p in files() if p.startswith("tags/country/قطر") and p.endswith(".md"))
     assert pages == ["tags/country/قطر.md", "tags/country/قطر/1.md", "tags/country/قطر/2.md"]
     counts = {p: len(article_links(files()[p])) for p in pages}
     assert counts == {"tags/country/قطر.md": 50, "tags/country/قطر/1.md": 50, "tags/country/قطر/2.md": 50}
@@ -158,12 +162,15 @@ def test_a_newer_briefing_leaves_every_older_page_byte_identical() -> None:
     after = _pages_after_adding([newer])
     assert set(after) == set(before)
     changed = {p for p in before if before[p] != after[p]}
-    # The tags the new briefing names (their own pages), the tags index and the
-    # lists of their types (their counts); nothing else.
+    # The tags the new briefing names (their own pages and feeds), the tags index
+    # and the lists of their types (their counts); nothing else.
     assert changed == {
         "tags/country/قطر.md",
+        "tags/country/قطر/feed.xml",
         "tags/country/فرنسا.md",
+        "tags/country/فرنسا/feed.xml",
         "tags/person/أنتوني-بلينكن.md",
+        "tags/person/أنتوني-بلينكن/feed.xml",
         INDEX_PATH,
         type_index_path("country"),
         type_index_path("person"),
@@ -191,7 +198,7 @@ def test_a_completed_block_adds_one_page_and_one_link_to_it() -> None:
 def test_the_tag_page_links_a_bounded_number_of_older_pages() -> None:
     many = [art(i, QATAR, date=dt.date(2000, 1, 1) + dt.timedelta(days=i)) for i in range(50 * 25 + 1)]
     out = {f.path: f.content for f in render_tag_pages(many, taxonomy())}
-    assert sum(p.startswith("tags/country/قطر/") for p in out) == 25
+    assert sum(p.startswith("tags/country/قطر/") for p in out) == 25 + 1  # and its feed
     pager = out["tags/country/قطر.md"].split('<nav class="pager" markdown>', 1)[1].split("</nav>", 1)[0]
     assert "(قطر/25.md)" in pager and "(قطر/1.md)" in pager and "(قطر/10.md)" not in pager and "…" in pager
     # Every numbered page is reachable from the tag page through "older" links.
@@ -280,6 +287,8 @@ def test_the_index_and_type_lists_stay_bounded_as_tags_grow() -> None:
 def test_every_relative_link_reaches_a_page() -> None:
     existing = set(files()) | {a.page_path for a in corpus()}
     for path, content in files().items():
+        if not path.endswith(".md"):
+            continue  # the feeds' links are URLs, checked in tests/publish/test_tag_feeds.py
         for target in _LINK.findall(content):
             resolved = posixpath.normpath(posixpath.join(posixpath.dirname(path), target))
             assert resolved in existing, (path, target)
