@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from builder.arabic import normalize, normalize_words
 from builder.model import Article, EntityRef, Mentions
 from builder.slugs import slugify
-from builder.tagging.discovery import CLUB_HEADS, MAX_NAME_WORDS, STRONG, Candidate, Discovered
+from builder.tagging.discovery import CLUB_HEADS, STRONG, Candidate, Discovered
 from builder.tagging.lexicon import PARTICLES, Lexicon, lexicon
 from builder.tagging.matching import entity_order
 from builder.taxonomy import Editorial, Taxonomy
@@ -210,18 +210,6 @@ def _join(target: _Group, source: _Group) -> None:
     target.articles |= source.articles
 
 
-def _covered(words: list[str], names: set[str]) -> list[tuple[int, int]]:
-    """The spans of ``words`` that are one of ``names`` (the article's own candidates)."""
-    if not names or len(words) < 2:
-        return []
-    return [
-        (i, j)
-        for i in range(len(words) - 1)
-        for j in range(i + 2, min(len(words), i + MAX_NAME_WORDS) + 1)
-        if " ".join(words[i:j]) in names
-    ]
-
-
 def _strong_enough(group: _Group) -> tuple[bool, str]:
     if group.promoted:
         return True, "promoted by the editor"
@@ -259,12 +247,20 @@ def discover_entities(
 
     # 1. Pool the candidates by normalised name; each name gets one type (most evidence).
     # Spellings that differ by a space (نور الدين، نورالدين) pool under the first one met.
+    pooled: dict[str, str] = {}
+
+    def pool(key: str) -> str:
+        found = pooled.get(key)
+        if found is None:
+            found = pooled[key] = pool_key(key)
+        return found
+
     canonical: dict[str, str] = {}
     by_name: dict[str, Counter[str]] = defaultdict(Counter)
     for _, discovered in found:
         for c in discovered.candidates:
             key = merges.get(c.key, c.key)
-            key = canonical.setdefault(pool_key(key), key)
+            key = canonical.setdefault(pool(key), key)
             if not _city_club(c):
                 by_name[key][c.type] += 3 if c.evidence in STRONG else 1
     type_of = {
@@ -295,7 +291,7 @@ def discover_entities(
     spelled_otherwise: dict[str, EntityRef] = {}  # a name -> the taxonomy's person it spells another way
     for number, (_, discovered) in enumerate(found):
         for c in discovered.candidates:
-            key = canonical[pool_key(merges.get(c.key, c.key))]
+            key = canonical[pool(merges.get(c.key, c.key))]
             if _city_club(c):
                 held = taxonomy.by_name(key)
                 if key in blocked or (held is not None and held.type == "organization"):
@@ -307,10 +303,10 @@ def discover_entities(
                 if ref is not None:
                     spelled_otherwise[c.key] = ref
                     continue
-            if _city_club(c):  # «روما» in a sports story is AS Roma: a group of its own beside the city
-                group = groups.setdefault(key + CLUB, _Group("organization", key))
-            else:
-                group = groups.setdefault(key, _Group(type_of.get(key, "organization"), key))
+            gkey = key + CLUB if _city_club(c) else key  # «روما» in a sports story is AS Roma, beside the city
+            group = groups.get(gkey)
+            if group is None:
+                group = groups[gkey] = _Group("organization" if gkey != key else type_of.get(key, "organization"), key)
             group.keys.add(c.key)
             group.written[c.text] += 1
             group.evidence[c.evidence] += 1
@@ -369,7 +365,7 @@ def discover_entities(
             continue  # a city's club is found only in sports stories
         for variant in sorted(groups[key].keys):
             lookup.setdefault(variant, groups[key])
-            lookup.setdefault(pool_key(variant), groups[key])
+            lookup.setdefault(pool(variant), groups[key])
     surnames: dict[str, list[_Group]] = defaultdict(list)
     for key in sorted(groups):
         group = groups[key]
@@ -422,28 +418,29 @@ def discover_entities(
         for c in discovered.candidates:
             key = merges.get(c.key, c.key)
             if _city_club(c):
-                hit = groups.get(canonical.get(pool_key(key), key) + CLUB)
+                hit = groups.get(canonical.get(pool(key), key) + CLUB)
             else:
-                hit = lookup.get(key) or lookup.get(pool_key(key))
+                hit = lookup.get(key) or lookup.get(pool(key))
             if c.key in spelled_otherwise:
                 spelled.add(spelled_otherwise[c.key])
             if hit is not None:
                 mine[id(hit)].add(c.key)
                 if c.alias:
                     mine[id(hit)].add(c.alias)
-        own = {c.key for c in discovered.candidates if " " in c.key}
+        # The words of this article's own names of two words or more: none of them is a name alone
+        # here («فلاديمير» of «فلاديمير بوتن» is no city).
+        inside = {word for c in discovered.candidates if " " in c.key for word in c.key.split()}
         sports = bool(discovered.sports_words)
         for run in discovered.runs:
             words = run.split()
-            inside = _covered(words, own) if own else []
             poolable = not _POOL_WORDS.isdisjoint(words)  # only these can pool another way
             for size in range(min(4, len(words)), 0, -1):
                 for start in range(len(words) - size + 1):
-                    if inside and any(i <= start and start + size <= j and j - i > size for i, j in inside):
-                        continue  # a piece of a longer name of this article («فلاديمير» of «فلاديمير بوتن»)
+                    if size == 1 and words[start] in inside:
+                        continue
                     piece = " ".join(words[start : start + size])
                     hit = (sports and groups.get(piece + CLUB)) or (
-                        lookup.get(piece) or (lookup.get(pool_key(piece)) if poolable and size > 1 else None)
+                        lookup.get(piece) or (lookup.get(pool(piece)) if poolable and size > 1 else None)
                     )
                     if hit is not None and (size > 1 or entities[id(hit)].articles >= MIN_ARTICLES_WEAK):
                         mine[id(hit)].add(piece)
@@ -471,7 +468,9 @@ def discover_entities(
         }
         if cities:
             drops[path] = tuple(sorted(cities, key=entity_order))
-        refs = [entities[g].ref for g in mine if entities[g].tagged] + sorted(spelled, key=entity_order)
+        refs = [entities[g].ref for g in mine if entities[g].tagged]
+        if spelled:
+            refs += sorted(spelled, key=entity_order)
         if refs:
             tags[path] = tuple(sorted(refs, key=entity_order))
             forms[path] = {
