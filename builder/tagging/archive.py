@@ -289,6 +289,7 @@ def discover_entities(
 
     groups: dict[str, _Group] = {}
     spelled_otherwise: dict[str, EntityRef] = {}  # a name -> the taxonomy's person it spells another way
+    other_spelling: dict[str, EntityRef | None] = {}  # memo of _taxonomy_person by key
     for number, (_, discovered) in enumerate(found):
         for c in discovered.candidates:
             key = canonical[pool(merges.get(c.key, c.key))]
@@ -299,7 +300,9 @@ def discover_entities(
             elif known(key) or known(c.key):
                 continue
             if type_of.get(key) == "person" and " " in key:
-                ref = _taxonomy_person(key, taxonomy, lex)
+                if key not in other_spelling:
+                    other_spelling[key] = _taxonomy_person(key, taxonomy, lex)
+                ref = other_spelling[key]
                 if ref is not None:
                     spelled_otherwise[c.key] = ref
                     continue

@@ -1022,7 +1022,8 @@ def discover_in(
         found.insert(0, Candidate("place", place, dateline_place.strip(), "dateline"))
     bares = {w.bare for w in article.words}
     amman = bool(bares & JORDAN_CUES) and not bares & OMAN_CUES and "عمان" in bares
-    located = article.located(taxonomy_ambiguous(taxonomy)) if taxonomy is not None else ()
+    ambiguous = taxonomy_ambiguous(taxonomy) if taxonomy is not None else frozenset()
+    located = article.located(ambiguous) if not ambiguous.isdisjoint(bares) else ()
     return Discovered(tuple(found), article.runs(), amman, article.sports_words(), located)
 
 

@@ -97,6 +97,7 @@ class Lexicon:
     places: dict[str, tuple[str, int]]  # place name -> (ISO country code, population)
     words: dict[str, tuple[float, bool]]  # frequent word -> (zipf, takes «ال» like a noun)
     place_starts: dict[str, int] = field(default_factory=dict)  # first word of place names -> most words
+    _verbs: dict[str, bool] = field(default_factory=dict)  # is_verb's answers: words repeat
 
     def zipf(self, word: str) -> float:
         known = self.words.get(word)
@@ -133,6 +134,14 @@ class Lexicon:
         """A frequent word no name list knows that inflects like a verb or participle: the list
         also has it with a verb's or plural's ending (افتتح → افتتحت، تعتزم → يعتزم). Foreign
         names that wordfreq knows (ترامب، ميسي، ستيفن) never take those endings."""
+        known = self._verbs.get(word)
+        if known is None:
+            if len(self._verbs) > 300_000:
+                self._verbs.clear()
+            known = self._verbs[word] = self._inflects_like_a_verb(word)
+        return known
+
+    def _inflects_like_a_verb(self, word: str) -> bool:
         if self.zipf(word) < 3.0 or self.is_noun(word) or self.is_person_name(word) or word in self.places:
             return False
         words = self.words
