@@ -65,12 +65,6 @@ class LinkReport:
     pages: int  # HTML files checked
 
 
-@dataclass(frozen=True)
-class _Link:
-    url: str
-    line: int | None
-
-
 def check_site(site_dir: Path, *, offline: bool = False, base_path: str = "/", jobs: int = 1) -> list[BrokenLink]:
     """The broken internal links of the site in ``site_dir``; empty when all resolve."""
     return list(scan_site(site_dir, offline=offline, base_path=base_path, jobs=jobs).broken)
@@ -126,6 +120,7 @@ def _scan_pages(pages: list[str]) -> tuple[list[BrokenLink], list[ExternalLink]]
         raise RuntimeError("_scan_pages runs inside scan_site")
     root, tree, base_path = _scan.root, _scan.tree, _scan.base_path
     anchors = _AnchorCache(root)
+    verdicts: dict[tuple[str, str], str | None] = {}  # (target, fragment): what every page finds there
     broken: list[BrokenLink] = []
     external: list[ExternalLink] = []
     for page in pages:
@@ -133,18 +128,25 @@ def _scan_pages(pages: list[str]) -> tuple[list[BrokenLink], list[ExternalLink]]
         if page.endswith(".html"):
             document = _parse(data)
             anchors.seen(page, document)
-            links: Iterator[_Link] = _html_links(document)
+            links: Iterator[tuple[str, int]] = _html_links(document)
         else:
             links = _css_links(data.decode("utf-8", "replace"))
-        resolved: dict[str, str | None] = {}
-        for link in links:
-            if link.url not in resolved:
-                resolved[link.url] = _check(tree, page, link.url, anchors, base_path)
-            problem = resolved[link.url]
+        folder = posixpath.dirname(page)
+        lines: list[int | None] | None = None
+        for url, where in links:
+            problem = _check(tree, page, folder, url, anchors, base_path, verdicts)
+            if problem is None:
+                continue
+            # Lines only for what is reported: finding them is most of a link's cost.
+            if page.endswith(".html"):
+                lines = lines if lines is not None else _lines(document)
+                line = lines[where]
+            else:
+                line = where
             if problem == "external":
-                external.append(ExternalLink(page, link.url, link.line))
-            elif problem:
-                broken.append(BrokenLink(page, link.url, problem, link.line))
+                external.append(ExternalLink(page, url, line))
+            else:
+                broken.append(BrokenLink(page, url, problem, line))
     return broken, external
 
 
@@ -168,42 +170,68 @@ class _SiteTree:
 
 
 # Every URL-carrying attribute, and every id, found by lxml in C: far faster than
-# visiting each element from Python.
+# visiting each element from Python. Plain strings: a "smart" one (which knows
+# its element, hence its line) costs an element object each; the line is looked
+# up again only for what is reported.
 _LINKS = etree.XPath("//@href | //@src | //@poster | //object/@data | //@srcset")
-_IDS = etree.XPath("//@id | //a/@name")
+_URLS = etree.XPath("//@href | //@src | //@poster | //object/@data", smart_strings=False)
+_SRCSETS = etree.XPath("//@srcset", smart_strings=False)
+_IDS = etree.XPath("//@id | //a/@name", smart_strings=False)
 
 
 def _parse(data: bytes) -> Any:
     return lxml_html.document_fromstring(data) if data.strip() else None
 
 
-def _html_links(document: Any) -> Iterator[_Link]:
+def _html_links(document: Any) -> Iterator[tuple[str, int]]:
+    """Each URL of a page, in document order, with its rank (see ``_lines``)."""
     if document is None:
         return
+    if _SRCSETS(document):
+        urls: list[str] = [url for url, _ in _links_and_lines(document)]
+    else:
+        urls = [value.strip() for value in _URLS(document)]
+    yield from ((url, rank) for rank, url in enumerate(urls))
+
+
+def _links_and_lines(document: Any) -> Iterator[tuple[str, int | None]]:
     for value in _LINKS(document):
         line = value.getparent().sourceline
         if value.attrname == "srcset":
             for candidate in value.split(","):
                 if candidate.strip():
-                    yield _Link(candidate.split()[0], line)
+                    yield candidate.split()[0], line
         else:
-            yield _Link(str(value).strip(), line)
+            yield str(value).strip(), line
 
 
-def _css_links(text: str) -> Iterator[_Link]:
+def _lines(document: Any) -> list[int | None]:
+    """The line of each URL of a page, by rank: found only for a page with something to report."""
+    return [line for _, line in _links_and_lines(document)]
+
+
+def _css_links(text: str) -> Iterator[tuple[str, int]]:
+    """Each ``url()`` of a stylesheet, with its line."""
     # Comments are blanked, keeping their newlines so reported line numbers stay true.
     text = _CSS_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
     for match in _CSS_URL.finditer(text):
         line = text.count("\n", 0, match.start()) + 1
-        yield _Link(match.group(2).strip(), line)
+        yield match.group(2).strip(), line
 
 
-def _check(tree: _SiteTree, page: str, url: str, anchors: _AnchorCache, base_path: str | None) -> str | None:
+def _check(
+    tree: _SiteTree,
+    page: str,
+    folder: str,
+    url: str,
+    anchors: _AnchorCache,
+    base_path: str | None,
+    verdicts: dict[tuple[str, str], str | None],
+) -> str | None:
     """``None`` when ``url`` resolves, ``"external"`` for http(s), else why it is broken.
 
-    ``page`` is relative to the site; ``base_path`` is where the site is served,
-    ``None`` means from ``file://`` (the bundle)."""
-    offline = base_path is None
+    ``page`` is relative to the site, ``folder`` its folder; ``base_path`` is
+    where the site is served, ``None`` means from ``file://`` (the bundle)."""
     if not url:
         return None  # an empty href points at the page itself
     scheme, netloc, path, fragment = _split(url)
@@ -215,7 +243,6 @@ def _check(tree: _SiteTree, page: str, url: str, anchors: _AnchorCache, base_pat
         return f"scheme {scheme!r} cannot be opened from the site"
     if "\0" in path:
         return "not a usable file name"
-    folder = posixpath.dirname(page)
     if path.startswith("/"):
         if base_path is None:
             return "absolute path: leaves the bundle when opened from file://"
@@ -223,17 +250,42 @@ def _check(tree: _SiteTree, page: str, url: str, anchors: _AnchorCache, base_pat
         if not (path + "/").startswith(base):
             return f"absolute path outside the site's base path {base}"
         folder, path = "", "./" + path[len(base) :]
-    if path:
-        target = posixpath.normpath(posixpath.join(folder, path))
-        target = "" if target == "." else target
-    else:
-        target = page
-    if target == ".." or target.startswith(("../", "/")):
+    target = _resolve(folder, path) if path else page
+    if target is None:
         return "points outside the site folder"
+    key = (target, fragment)
+    if key not in verdicts:
+        verdicts[key] = _verdict(tree, target, fragment, anchors, offline=base_path is None)
+    return verdicts[key]
+
+
+def _resolve(folder: str, path: str) -> str | None:
+    """The site path ``path`` leads to from ``folder`` ("" for the site
+    itself), or None when it leads outside. As ``posixpath.normpath`` would, but
+    the usual link (some ``../``, then plain names) without it."""
+    climbs = 0
+    while path.startswith("../", climbs * 3):
+        climbs += 1
+    rest = path[climbs * 3 :]
+    if rest.startswith((".", "/")) or "//" in rest or "/." in rest:
+        joined = posixpath.normpath(posixpath.join(folder, path))
+        if joined == ".." or joined.startswith(("../", "/")):
+            return None
+        return "" if joined == "." else joined
+    rest = rest.removesuffix("/")
+    parts = folder.split("/") if folder else []
+    if climbs > len(parts):
+        return None
+    base = "/".join(parts[: len(parts) - climbs])
+    return f"{base}/{rest}" if base and rest else base or rest
+
+
+def _verdict(tree: _SiteTree, target: str, fragment: str, anchors: _AnchorCache, *, offline: bool) -> str | None:
+    """What a link to ``target#fragment`` finds: None when it resolves, else why not."""
     if target in tree.folders:
         if offline:
             return "links to a folder: from file:// the browser shows a listing, not index.html"
-        target = posixpath.join(target, "index.html") if target else "index.html"
+        target = f"{target}/index.html" if target else "index.html"
     if target not in tree.files:
         return "no such file in the site"
     if fragment and target.endswith(".html") and fragment not in anchors.ids(target):
@@ -271,7 +323,7 @@ class _AnchorCache:
 
 
 def _page_ids(document: Any) -> frozenset[str]:
-    return frozenset(str(value) for value in _IDS(document)) if document is not None else frozenset()
+    return frozenset(_IDS(document)) if document is not None else frozenset()
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

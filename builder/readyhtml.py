@@ -270,18 +270,20 @@ def render_page(path: str, key: bytes) -> tuple[str, bytes, bytes | None]:
     if markdown is None or page_key(path, markdown) != key:
         return path, key, None
     page = Page(None, file, config)
-    page.markdown = markdown
-    with _counting_warnings() as warnings:
-        page.render(config, files)
-    if warnings.count:
-        return path, key, None
-    ready = Ready(
-        sanitize(page.content or ""),
-        _toc_entries(page.toc),
-        page._title_from_render,  # what Page.title falls back on (private in the pinned MkDocs)
-        tuple(sorted(page.present_anchor_ids or ())),
-    )
-    file.page = None  # the File is shared by every page of this worker: keep no page alive
+    try:
+        page.markdown = markdown
+        with _counting_warnings() as warnings:
+            page.render(config, files)
+        if warnings.count:
+            return path, key, None
+        ready = Ready(
+            sanitize(page.content or ""),
+            _toc_entries(page.toc),
+            page._title_from_render,  # what Page.title falls back on (private in the pinned MkDocs)
+            tuple(sorted(page.present_anchor_ids or ())),
+        )
+    finally:
+        file.page = None  # the File is shared by every page of this worker: keep no page alive
     return path, key, ready.pack()
 
 

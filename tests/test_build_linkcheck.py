@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
+import posixpath
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,3 +101,17 @@ def test_parallel_check_finds_the_same_as_a_serial_one(monkeypatch: pytest.Monke
     monkeypatch.setattr(linkcheck, "_CHUNK", 1)
     parallel = linkcheck.scan_site(FIXTURE_SITE, jobs=2)
     assert serial.broken and parallel == serial
+
+
+def test_links_resolve_as_normpath_resolves_them() -> None:
+    names = ["..", ".", "a", "", "x.html"]
+    for count in range(1, 5):
+        for parts in itertools.product(names, repeat=count):
+            path = "/".join(parts)
+            if not path or path.startswith("/"):
+                continue
+            for folder in ["", "a", "a/b", "a/b/c"]:
+                joined = posixpath.normpath(posixpath.join(folder, path))
+                outside = joined == ".." or joined.startswith(("../", "/"))
+                expected = None if outside else ("" if joined == "." else joined)
+                assert linkcheck._resolve(folder, path) == expected, (folder, path)
