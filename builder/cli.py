@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from builder import __version__, bundle, linkcheck
+from builder import __version__, bundle, linkcheck, readyhtml
 from builder.cache import default_folder as default_cache_folder
 from builder.cache import secret_notice
 from builder.errors import BuilderError, ConfigError, Terminated, environment_message
@@ -106,6 +106,11 @@ def _add_common(parser: argparse.ArgumentParser, *, writes_docs: bool, builds_si
         )
         parser.add_argument(
             "--dirty", action="store_true", help="let MkDocs rebuild only changed pages (faster, for previews)"
+        )
+        parser.add_argument(
+            "--no-ready-html",
+            action="store_true",
+            help="let MkDocs render every page itself (slower; the site is the same)",
         )
     parser.add_argument(
         "--jobs",
@@ -250,7 +255,9 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         return EXIT_REJECTED
 
     out.stage(f"rendering the pages of {len(prepared.articles)} articles into {args.docs_dir}…")
-    stats = write_files(args.docs_dir, prepared.pages(), progress=None if out.quiet else tty_write_progress())
+    keys = _ready_keys(args, out)
+    pages = keys.observe(prepared.pages()) if keys is not None else prepared.pages()
+    stats = write_files(args.docs_dir, pages, progress=None if out.quiet else tty_write_progress())
     file_stats = {"written": stats.written, "unchanged": stats.unchanged, "removed": stats.removed}
     out.detail(f"docs: {stats.written} written, {stats.unchanged} unchanged, {stats.removed} removed")
     report = report_for(collected, file_stats)
@@ -261,16 +268,51 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         extra = prepared.publication_files(stats.paths, directory_urls=True)
         site_url = prepared.site.site_url
         # MkDocs reads docs/ from disk: the articles need not stay in memory under its peak.
+        jobs = prepared.jobs
         del prepared, collected, stats, report
         release_freed_memory()
+        ready = None
+        if keys is not None:
+            out.stage(f"rendering {len(keys.wanted)} pages to HTML…")
+            ready, rendered = readyhtml.render_ready_pages(
+                args.config, args.docs_dir, keys.wanted, jobs=jobs, cache_dir=_cache_dir(args)
+            )
+            out.detail(f"ready HTML: {rendered.pages} pages, {rendered.rendered} rendered, the rest cached")
+            del keys
         out.stage(f"building the site with MkDocs into {args.site_dir}…")
-        build_site(PublishOptions(args.config, args.docs_dir, args.site_dir, dirty=args.dirty, extra_files=extra))
+        try:
+            build_site(
+                PublishOptions(
+                    args.config,
+                    args.docs_dir,
+                    args.site_dir,
+                    dirty=args.dirty,
+                    extra_files=extra,
+                    ready=ready,
+                    check_links=True,
+                    jobs=jobs,
+                )
+            )
+        finally:
+            if ready is not None:
+                ready.close()
         for notice in feed_notices(site_url):
             out.info(notice)
         out.info(f"site built in {args.site_dir}")
     out.info(summary)
     out.detail(f"report: {args.report}")
     return EXIT_REJECTED if rejected else EXIT_OK
+
+
+def _ready_keys(args: argparse.Namespace, out: _Output) -> readyhtml.PageKeys | None:
+    """Whether this run renders its pages to HTML itself (``builder.readyhtml``)."""
+    if args.command != "build" or args.no_ready_html:
+        return None
+    untested = readyhtml.untested_versions()
+    if untested is not None:
+        out.error(f"warning: {untested}")
+        return None
+    return readyhtml.PageKeys()
 
 
 def _list_entities(args: argparse.Namespace, discovery: Discovery) -> int:

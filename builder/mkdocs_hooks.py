@@ -18,6 +18,7 @@ from typing import Any
 import nh3
 from mkdocs.structure.toc import get_toc
 
+from builder import readyhtml
 from builder.safety import is_local_url
 from builder.structured_data import FRONT_MATTER_KEY, Site, head_data
 from builder.tempfiles import ByteSpool
@@ -160,7 +161,28 @@ def on_pre_build(config: Any) -> None:
     _close_spool()  # (a previous build of ``mkdocs serve`` that failed half-way)
 
 
+# Pages the builder rendered itself (``builder.readyhtml``): MkDocs renders an
+# empty stub in their place, and their HTML waits in the builder's own file.
+_READY = "archive_ready_at"
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    where = readyhtml.find(page.file.src_uri, markdown)
+    if where is None:
+        return markdown
+    setattr(page, _READY, where)
+    return ""
+
+
 def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    where = getattr(page, _READY, None)
+    if where is not None:
+        ready = readyhtml.read(where)  # already sanitised, as below
+        page._title_from_render = ready.title  # what Page.render would have found
+        page.present_anchor_ids = set(ready.anchors)
+        page.toc = get_toc([])
+        page.markdown = ""
+        return ""
     packed = zlib.compress(pickle.dumps((sanitize(html), page.toc), protocol=pickle.HIGHEST_PROTOCOL), 1)
     setattr(page, _SPOOLED, _page_spool().append(packed))
     page.toc = get_toc([])
@@ -173,6 +195,10 @@ def on_page_context(context: Any, page: Any, config: Any, nav: Any) -> Any:
     if where is not None:
         # (our own anonymous file, written by this process in this build)
         page.content, page.toc = pickle.loads(zlib.decompress(_page_spool().read(where)))  # noqa: S301
+    ready_at = getattr(page, _READY, None)
+    if ready_at is not None:
+        ready = readyhtml.read(ready_at)
+        page.content, page.toc = ready.html, ready.table_of_contents()
     # JSON-LD, Open Graph and Twitter tags: overrides/partials/structured-data.html prints them.
     site = Site(
         name=config.site_name,
@@ -233,10 +259,11 @@ def finish_page(output: str) -> str:
 
 
 def on_post_page(output: str, page: Any, config: Any) -> str:
-    if getattr(page, _SPOOLED, None) is not None:
+    if getattr(page, _SPOOLED, None) is not None or getattr(page, _READY, None) is not None:
         page.content = ""  # about to be written: its HTML is needed no more
         page.toc = get_toc([])
         setattr(page, _SPOOLED, None)
+        setattr(page, _READY, None)
     return finish_page(output)
 
 

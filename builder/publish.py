@@ -51,6 +51,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from builder import linkcheck, readyhtml
 from builder.errors import BuilderError, ConfigError
 from builder.feeds import write_publication_files
 from builder.pausepoints import pause_point
@@ -74,6 +75,12 @@ class PublishOptions:
     dirty: bool = False
     # Files the builder adds to the built site (feed, sitemap), replacing MkDocs' own.
     extra_files: Mapping[str, bytes] = field(default_factory=dict)
+    # Pages the builder rendered itself, which MkDocs then does not (``builder.readyhtml``).
+    ready: readyhtml.ReadyPages | None = None
+    # Check every internal link and anchor of the new site before it is swapped in
+    # (MkDocs checks no link inside ready HTML).
+    check_links: bool = False
+    jobs: int = 1  # processes the link check may use
 
 
 @dataclass(frozen=True)
@@ -463,7 +470,8 @@ def build_site(options: PublishOptions) -> PublishStats:
                 guard = _DirtyGuard(folders.staging, folders.replaced, lambda f: bool(f.inclusion.is_included()))
                 _register(config, guard, search)
             _register_pause(config)
-            build(config, dirty=dirty)
+            with readyhtml.activated(options.ready):
+                build(config, dirty=dirty)
         except (MkDocsException, SystemExit) as exc:
             detail = "; ".join(handler.messages[-5:]) or str(exc)
             raise BuilderError(f"MkDocs failed, the previous site is left as it was: {detail}") from None
@@ -474,6 +482,8 @@ def build_site(options: PublishOptions) -> PublishStats:
 
         write_publication_files(folders.staging, options.extra_files)
         removed = guard.finish() if guard is not None else 0
+        if options.check_links:
+            _check_links(folders.staging, config.site_url, options.jobs)
         pause_point("publish-staged")
         # Never a stale promise about the new site: a kill from here on is followed by a clean build.
         folders.fingerprint.unlink(missing_ok=True)
@@ -487,6 +497,25 @@ def build_site(options: PublishOptions) -> PublishStats:
     if guard is not None:
         return PublishStats(True, reason, len(guard.rendered), removed)
     return PublishStats(False, reason, None, 0)
+
+
+BROKEN_SHOWN = 20  # broken links named in the error; the rest are counted
+
+
+def _check_links(site: Path, site_url: str | None, jobs: int) -> None:
+    """Every internal link and anchor of the staged site must resolve, as MkDocs'
+    strict mode required of the links it checked: else the build fails and the
+    previous site stays."""
+    from urllib.parse import urlsplit
+
+    broken = linkcheck.check_site(site, base_path=urlsplit(site_url or "/").path or "/", jobs=jobs)
+    if not broken:
+        return
+    shown = "\n".join(f"  {link}" for link in broken[:BROKEN_SHOWN])
+    more = f"\n  … and {len(broken) - BROKEN_SHOWN} more" if len(broken) > BROKEN_SHOWN else ""
+    raise BuilderError(
+        f"{len(broken)} broken internal link(s) in the built site, the previous site is left as it was:\n{shown}{more}"
+    )
 
 
 def _register_pause(config: Any) -> None:
