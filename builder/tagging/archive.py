@@ -24,6 +24,7 @@ articles, so a ``--dirty`` build equals a clean one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -247,14 +248,7 @@ def discover_entities(
 
     # 1. Pool the candidates by normalised name; each name gets one type (most evidence).
     # Spellings that differ by a space (نور الدين، نورالدين) pool under the first one met.
-    pooled: dict[str, str] = {}
-
-    def pool(key: str) -> str:
-        found = pooled.get(key)
-        if found is None:
-            found = pooled[key] = pool_key(key)
-        return found
-
+    pool = functools.cache(pool_key)  # memoised for this pass: names repeat
     canonical: dict[str, str] = {}
     by_name: dict[str, Counter[str]] = defaultdict(Counter)
     for _, discovered in found:
@@ -267,15 +261,8 @@ def discover_entities(
         key: retypes.get(key) or max(TYPES, key=lambda t: (votes[t], -TYPES.index(t))) for key, votes in by_name.items()
     }
 
-    memo: dict[str, bool] = {}
-
+    @functools.cache  # memoised for this pass
     def known(key: str) -> bool:
-        found = memo.get(key)
-        if found is None:
-            found = memo[key] = _known(key)
-        return found
-
-    def _known(key: str) -> bool:
         """Blocked, or a name the taxonomy holds (or the start of one, or one of its
         people with more names after it: «فيصل بن فرحان بن عبد الله»)."""
         if key in blocked or taxonomy.by_name(key) is not None:
