@@ -216,6 +216,7 @@ MAX_ROLE_WORDS = 6
 # «علي» normalises like «على»: a name when written with «ي» in a text that writes «ى» elsewhere
 # (some copy types «على» as «علي» throughout, and there «علي» is no clue; ``is_name_word``).
 NAMES_LIKE_STOP = frozenset({"علي"})
+_MAQSURA_WORDS = frozenset({"علي", "الي", "لدي", "حتي", "متي"})  # normalised; with «ى» they are particles
 _CLITICS = ("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل")
 
 
@@ -437,7 +438,7 @@ class _Article:
         bare = w.bare
         if not first and w.cut:  # only the first word of a name carries proclitics
             return False
-        if bare in ("علي", "الي", "لدي", "حتي", "متي") and (self.text[w.end - 1] == "ى" or not self.writes_ya_maqsura):
+        if bare in _MAQSURA_WORDS and self.preposition(w):
             return False  # normalised, «على» and «إلى» read as the names «علي» and «إلي»
         if bare in NAMES_LIKE_STOP and k + 1 < len(self.words):
             after = self.words[k + 1].bare
@@ -451,6 +452,11 @@ class _Article:
                 return False  # «تركي» is Turkish, but «تركي آل الشيخ» a name
         verdict = w.verdict
         return verdict[0] if not first else verdict[2] if w.cut else verdict[1]
+
+    def preposition(self, w: _Word) -> bool:
+        """Is ``w`` (one of ``_MAQSURA_WORDS``) the preposition: written with «ى», or in a text
+        that never writes «ى» (there «علي» may be «على» typed with «ي»)?"""
+        return self.text[w.end - 1] == "ى" or not self.writes_ya_maqsura
 
     def verb_like(self, bare: str) -> bool:
         return _verb_like(bare, self.lex)
@@ -981,7 +987,7 @@ class _Article:
             namey = (
                 (verdict[2] if w.cut else verdict[1] or (verdict[0] and bare.startswith("ال")))
                 and bare not in exclude
-                and not (bare in NAMES_LIKE_STOP and (self.text[w.end - 1] == "ى" or not self.writes_ya_maqsura))
+                and not (bare in NAMES_LIKE_STOP and self.preposition(w))
             )
             namey = namey or (not w.cut and bare in PARTICLES)
             if namey and current and w.joined and not w.cut:
