@@ -262,10 +262,12 @@ def _words(text: str, lex: Lexicon) -> list[_Word]:
     """The words of ``text`` as the tagger tokenizes them (``builder.tagging.tokens.tokenize``),
     each analysed once per distinct word."""
     words: list[_Word] = []
+    append = words.append
     parts = words_and_gaps(text)
     at = len(parts[0])
     previous_end = -1
-    memo = _WRITTEN
+    memo, gaps = _WRITTEN, _GAPS
+    make = tuple.__new__  # _Word's own constructor is a Python call; this runs for every word
     for k in range(1, len(parts), 2):
         word = parts[k]
         end = at + len(word)
@@ -278,11 +280,18 @@ def _words(text: str, lex: Lexicon) -> list[_Word]:
         if known[0]:
             # The gap before the word: the one ``split`` gave, unless an empty word lay between.
             gap = parts[k - 1] if previous_end == at - len(parts[k - 1]) else text[previous_end:at]
-            joined = previous_end >= 0 and is_name_gap(gap)
-            words.append(_Word(at, end, known[0], joined, known[1], known[2], known[3]))
+            joined = gaps.get(gap)
+            if joined is None:
+                if len(gaps) > _MAX_MEMO:
+                    gaps.clear()
+                joined = gaps[gap] = is_name_gap(gap)
+            append(make(_Word, (at, end, known[0], previous_end >= 0 and joined, known[1], known[2], known[3])))
             previous_end = end
         at = end + len(parts[k + 1])
     return words
+
+
+_GAPS: dict[str, bool] = {}  # gap as written -> whether it may separate the words of one name
 
 
 _WRITTEN: dict[str, tuple[str, str, int, tuple[bool, bool, bool]]] = {}  # word as written -> (norm, bare, cut, verdict)
