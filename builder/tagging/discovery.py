@@ -23,8 +23,12 @@ without them, in the project's normalised form, and as written.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Container
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, compress, count
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from builder.arabic import normalize, normalize_words
@@ -127,6 +131,10 @@ CONTAINER_HEADS = frozenset(normalize(w) for w in ("جماعة", "موقع", "م
 ORDINALS = frozenset(
     normalize(w)
     for w in ("الثاني", "الثانية", "الثالث", "الثالثة", "الرابع", "الرابعة", "الخامس", "الخامسة", "الثانوي", "الثانوية")
+)
+# Adjectives that say where a body stands, never part of its name.
+DESCRIPTIVE_ADJECTIVES = frozenset(
+    normalize(w) for w in ("الرئيسي", "الرئيسية", "الحالي", "الحالية", "السابق", "السابقة", "المقبل", "المقبلة")
 )
 # Heads whose one-word complement is also the body's own name (تنظيم القاعدة → القاعدة).
 ALIAS_HEADS = frozenset(
@@ -260,41 +268,56 @@ class _Word(NamedTuple):
 
 def _words(text: str, lex: Lexicon) -> list[_Word]:
     """The words of ``text`` as the tagger tokenizes them (``builder.tagging.tokens.tokenize``),
-    each analysed once per distinct word."""
-    words: list[_Word] = []
-    append = words.append
+    each analysed once per distinct word. This runs on every word of every article, so it
+    works list by list (``map``, ``zip``) rather than word by word."""
     parts = words_and_gaps(text)
-    at = len(parts[0])
-    previous_end = -1
+    written = parts[1::2]
+    if not written:
+        return []
     memo, gaps = _WRITTEN, _GAPS
-    make = tuple.__new__  # _Word's own constructor is a Python call; this runs for every word
-    for k in range(1, len(parts), 2):
-        word = parts[k]
-        end = at + len(word)
-        known = memo.get(word)
-        if known is None:
-            if len(memo) > _MAX_MEMO:
-                memo.clear()
-            norm = word_forms(word)[0]
-            known = memo[word] = (norm, *_analysed(norm, lex)) if norm else ("", "", 0, (False, False, False))
-        if known[0]:
-            # The gap before the word: the one ``split`` gave, unless an empty word lay between.
-            gap = parts[k - 1] if previous_end == at - len(parts[k - 1]) else text[previous_end:at]
-            joined = gaps.get(gap)
-            if joined is None:
-                if len(gaps) > _MAX_MEMO:
-                    gaps.clear()
-                joined = gaps[gap] = is_name_gap(gap)
-            append(make(_Word, (at, end, known[0], previous_end >= 0 and joined, known[1], known[2], known[3])))
-            previous_end = end
-        at = end + len(parts[k + 1])
+    if len(memo) > _MAX_MEMO:
+        memo.clear()
+    for word in set(written).difference(memo):
+        norm = word_forms(word)[0]
+        memo[word] = (norm, *_analysed(norm, lex)) if norm else ("", "", 0, (False, False, False))
+    if len(gaps) > _MAX_MEMO:
+        gaps.clear()
+    between = parts[2:-1:2]  # the gap before each word but the first
+    for gap in set(between).difference(gaps):
+        gaps[gap] = is_name_gap(gap)
+    known = list(map(memo.__getitem__, written))
+    ends = list(accumulate(map(len, parts)))
+    joined = [False, *map(gaps.__getitem__, between)]
+    make = tuple.__new__  # _Word's own constructor is one more Python call per word
+    if all(map(itemgetter(0), known)):
+        return [
+            make(_Word, (start, end, k[0], j, k[1], k[2], k[3]))
+            for start, end, k, j in zip(ends[0:-1:2], ends[1::2], known, joined, strict=True)
+        ]
+    # A word that normalises to nothing (tatweel, marks) is dropped, and the gap before the
+    # next word then runs from the last word kept.
+    words: list[_Word] = []
+    previous_end = -1
+    for start, end, k, gap_before, j in zip(ends[0:-1:2], ends[1::2], known, parts[0:-1:2], joined, strict=True):
+        if not k[0]:
+            continue
+        if previous_end != start - len(gap_before):
+            j = previous_end >= 0 and is_name_gap(text[previous_end:start])
+        words.append(make(_Word, (start, end, k[0], j, k[1], k[2], k[3])))
+        previous_end = end
     return words
 
 
-_GAPS: dict[str, bool] = {}  # gap as written -> whether it may separate the words of one name
-
-
 _WRITTEN: dict[str, tuple[str, str, int, tuple[bool, bool, bool]]] = {}  # word as written -> (norm, bare, cut, verdict)
+_BARE, _NORM = attrgetter("bare"), attrgetter("norm")
+
+
+def _MAY_START_A_NAME(w: _Word) -> bool:
+    return w.verdict[1] or w.verdict[2] or w.bare in KUNYA or w.bare in COMPOUND_FIRSTS
+
+
+_LATIN = re.compile("[A-Za-z]")
+_GAPS: dict[str, bool] = {}  # gap as written -> whether it may separate the words of one name
 
 
 def _name_verdict(bare: str, lex: Lexicon) -> tuple[bool, bool, bool]:
@@ -425,8 +448,15 @@ class _Article:
         self.claimed = [False] * len(self.words)
         self.found: list[Candidate] = []
         # In a sports story a city with no «في/من/إلى» before it is usually its club (ليفربول، برشلونة).
-        self.sports = sum(w.bare in SPORTS_CUES for w in self.words) >= 3
+        # Every word's ``bare`` form, for the look-ups below to run in C (``map``, ``compress``).
+        self.bares: list[str] = list(map(_BARE, self.words))
+        self.sports = sum(map(SPORTS_CUES.__contains__, self.bares)) >= 3
         self.writes_ya_maqsura = "ى" in text
+
+    def where(self, words: Container[str], *, by_norm: bool = False) -> list[int]:
+        """The indexes of the words (``bare``, or ``norm``) that ``words`` holds."""
+        forms = map(_NORM, self.words) if by_norm else self.bares
+        return list(compress(count(), map(words.__contains__, forms)))
 
     def joined(self, index: int) -> bool:
         return 0 <= index < len(self.words) and self.words[index].joined
@@ -460,7 +490,28 @@ class _Article:
             if not (bare in self.lex.given and after in KUNYA):
                 return False  # «تركي» is Turkish, but «تركي آل الشيخ» a name
         verdict = w.verdict
-        return verdict[0] if not first else verdict[2] if w.cut else verdict[1]
+        if first:
+            return verdict[2] if w.cut else verdict[1]
+        return verdict[0] or self.family_nisba(k)
+
+    def family_nisba(self, k: int) -> bool:
+        """Is word k an indefinite nisba (…ي) right after a word that may start a name: a family
+        name the word lists take for an adjective because its «ال» form is frequent (علي خامنئي،
+        ستيف كوري)?"""
+        w = self.words[k]
+        bare = w.bare
+        return (
+            k > 0
+            and self.text[w.end - 1] == "ي"  # not «ى» (مقهى، معافى)
+            and len(bare) >= 4
+            and not bare.startswith("ال")
+            and self.lex.zipf(bare) < 4.5
+            and self.words[k - 1].verdict[1]
+            and not self.lex.is_suffixed(bare)
+            and not (bare[0] == "س" and self.lex.is_inflected(bare))  # «ستجري»: a verb's future
+            and not self.lex.is_verb(bare)
+            and not self.verb_like(bare)
+        )
 
     def preposition(self, w: _Word) -> bool:
         """Is ``w`` (one of ``_MAQSURA_WORDS``) the preposition: written with «ى», or in a text
@@ -548,16 +599,13 @@ class _Article:
 
     def people(self) -> None:
         lex = self.lex
-        k = 0
         words = self.words
-        while k < len(words):
-            w = words[k]
-            if self.claimed[k] or not (w.verdict[1] or w.verdict[2] or w.bare in KUNYA or w.bare in COMPOUND_FIRSTS):
-                k += 1
+        resume = 0  # the first word after the last name found
+        for k in compress(count(), map(_MAY_START_A_NAME, words)):
+            if k < resume or self.claimed[k]:
                 continue
             end = self.name_end(k)
             if end == k:
-                k += 1
                 continue
             role = self.role_before(k)
             bares = [w.bare for w in self.words[k:end]]
@@ -599,8 +647,7 @@ class _Article:
             ):
                 evidence = "foreign"  # «كيفن غاميرو»، «خافيير سولانا»: names and words no list knows
             if evidence in ("foreign", "unknown", "given") and self.common_tail(bares):
-                k += 1  # «تحسين المردود»، «فضل التحصينات»: a word, then a definite noun no name list has
-                continue
+                continue  # «تحسين المردود»، «فضل التحصينات»: a word, then a definite noun no name list has
             if (
                 self.sports
                 and evidence in ("foreign", "unknown", "given")
@@ -608,19 +655,18 @@ class _Article:
                 and lex.places[bares[0]][1] >= 100_000
                 and not lex.is_person_name(bares[0])
             ):
-                k += 1  # «هيوستون روكتس» in a sports story: a club, left to the gazetteer
-                continue
+                continue  # «هيوستون روكتس» in a sports story: a club, left to the gazetteer
             if not evidence or (len(bares) == 1 and evidence not in ("title", "role")):
-                k = end if evidence else k + 1
+                resume = end if evidence else resume
                 continue
             if len(bares) == 1 and (lex.zipf(bares[0]) >= 4.6 or bares[0] in lex.places or bares[0].startswith("ال")):
-                k = end
+                resume = end
                 continue
             role_text = _written(self.text, self.words, role[1], k) if role is not None else ""
             text = _written(self.text, self.words, k, end)
             self.found.append(Candidate("person", normalize_words(text), text, evidence, role_text))
             self.claim(k, end)
-            k = end
+            resume = end
 
     # -- organisations and places ----------------------------------------------------------------
 
@@ -691,6 +737,8 @@ class _Article:
             if lex.is_person_name(self.words[end - 1].bare) and not self.is_definite(end) and self.is_name_word(end):
                 end += 1  # مطار حامد كرزاي
                 continue
+            if bare in DESCRIPTIVE_ADJECTIVES:
+                break  # «حزب المعارضة الرئيسي»، «الأمين العام السابق»: what the body is now, not its name
             if nisba or bare in NAME_ADJECTIVES:
                 end += 1
                 continue
@@ -742,7 +790,7 @@ class _Article:
 
     def bodies(self) -> None:
         """Organisations and places introduced by their head noun."""
-        for k in [k for k, w in enumerate(self.words) if w.bare in _HEAD_FORMS]:
+        for k in self.where(_HEAD_FORMS):
             w = self.words[k]
             if self.claimed[k]:
                 continue
@@ -755,6 +803,13 @@ class _Article:
                 continue
             if head in CONTAINER_HEADS and k + 1 < len(self.words) and self.words[k + 1].bare in ORG_HEADS:
                 continue  # «جماعة حزب الله»، «موقع قناة العالم»: the body named inside is the name
+            if (
+                not definite
+                and head in ORG_HEADS
+                and k + 1 < len(self.words)
+                and self.words[k + 1].norm.startswith("لل")
+            ):
+                continue  # «مدرسة للتعليم الفني»، «شركة لصناعة السيارات»: a school, a company, not a name
             end, proper = self.complement_end(k + 1, definite_head=definite, conjuncts=2 if head in ORG_HEADS else 0)
             if end == k + 1 or not self.free(k, end):
                 continue
@@ -771,6 +826,8 @@ class _Article:
                 continue  # «الوزارة» and «المجلس» alone are no names
             if definite and head in PLACE_HEADS_ADMIN:
                 continue  # «المنطقة العربية»، «المدينة الساحلية»: a description, not a name
+            if head in PLACE_HEADS and (self.bares[k + 1] in TITLES or self.bares[k + 1] in ROLE_HEADS):
+                continue  # «ولاية الرئيس الحالي» is a president's term
             if head == "حي" and (not proper or self.lex.is_known(self.words[k + 1].bare)):
                 continue  # «حي» is also «alive», «حيّا»: a quarter needs a name right after it (حي الملز)
             if head in PLACE_HEADS and not all(
@@ -812,12 +869,14 @@ class _Article:
         station's «… إف إم», and capitalised Latin acronyms (CNN)."""
         words = self.words
         text = self.text
-        k = 0
-        while k < len(words):
-            w = words[k]
-            if w.norm not in _ACRONYM_STARTS and not ("a" <= w.norm[:1] <= "z"):
-                k += 1  # most words: one set look-up
+        resume = 0  # the first word after the last acronym found
+        starts = self.where(_ACRONYM_STARTS, by_norm=True)
+        if _LATIN.search(text):
+            starts = sorted({*starts, *(k for k, w in enumerate(words) if "a" <= w.norm[:1] <= "z")})
+        for k in starts:
+            if k < resume:
                 continue
+            w = words[k]
             # «لبي بي سي»: the first letter may carry a proclitic
             lead = w.norm[1:] if w.norm[:1] in "وفبل" and w.norm[1:] in LETTER_NAMES else w.bare
             if (w.cut and lead == w.bare) or not self.is_letter(k, lead):
@@ -833,7 +892,6 @@ class _Article:
                 ):  # «(CNN)» is a dateline's credit or a name's abbreviation, not a mention
                     self.found.append(Candidate("organization", w.norm, latin, "latin"))
                     self.claim(k, k + 1)
-                k += 1
                 continue
             end = k + 1
             while end < len(words) and self.joined(end) and not words[end].cut and self.is_letter(end, words[end].bare):
@@ -855,23 +913,26 @@ class _Article:
                     name = name[1:]
                 self.found.append(Candidate("organization", normalize_words(name), name, "acronym"))
                 self.claim(start, end)
-            k = end
+            resume = end
 
     def gazetteer(self) -> None:
         lex = self.lex
         sports = self.sports
         starts = lex.place_starts
-        for k in [k for k, w in enumerate(self.words) if w.bare in starts]:
+        for k in self.where(starts):
             w = self.words[k]
             if self.claimed[k]:
                 continue
-            for size in range(starts[w.bare], 0, -1):
+            # The longest name that may start here: words joined by name gaps, with no proclitic.
+            longest, words = starts[w.bare], self.words
+            span = 1
+            while span < longest and k + span < len(words) and words[k + span].joined and not words[k + span].cut:
+                span += 1
+            for size in range(span, 0, -1):
                 end = k + size
-                if end > len(self.words) or not all(self.joined(j) for j in range(k + 1, end)):
+                if not self.free(k, end):
                     continue
-                if any(self.words[j].cut for j in range(k + 1, end)) or not self.free(k, end):
-                    continue
-                key = " ".join(x.bare for x in self.words[k:end])
+                key = w.bare if size == 1 else " ".join(self.bares[k:end])
                 if key not in lex.places:
                     continue
                 if size == 1 and not self.single_place(k, key, sports):
@@ -1035,7 +1096,7 @@ def discover_in(
     place = normalize_words(dateline_place)
     if place and not any(c.key == place for c in found):
         found.insert(0, Candidate("place", place, dateline_place.strip(), "dateline"))
-    bares = {w.bare for w in article.words}
+    bares = set(article.bares)
     amman = bool(bares & JORDAN_CUES) and not bares & OMAN_CUES and "عمان" in bares
     ambiguous = taxonomy_ambiguous(taxonomy) if taxonomy is not None else frozenset()
     located = article.located(ambiguous) if not ambiguous.isdisjoint(bares) else ()

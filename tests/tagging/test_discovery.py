@@ -518,3 +518,35 @@ def test_a_channel_keeps_its_number_and_a_word_in_construct_is_no_name() -> None
     assert ("organization", "قناة الجزيرة", "head") in candidates("وقالت قناة الجزيرة 2015 إن الوفد وصل.")
     # «مكافحة» before «الإرهاب» is a noun in construct, not a name that closes «شرطة …»
     assert not any(name == "شرطة مكافحة" for _, name, _ in candidates("وقالت شرطة مكافحة الإرهاب إن التحقيق مستمر."))
+
+
+def test_an_indefinite_head_before_a_purpose_is_no_name() -> None:
+    assert not candidates("التحق بمدرسة للتعليم الفني في المدينة.")  # what kind of school
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("كان رئيس تحرير مجلة الكواكب السابق.", ("organization", "مجلة الكواكب")),
+        ("هاجمت القوات ميناء الحديدة الرئيسي أمس.", ("place", "ميناء الحديدة")),
+    ],
+)
+def test_where_a_body_stands_is_not_part_of_its_name(text: str, found: tuple[str, str]) -> None:
+    assert found in {(type_, written) for type_, written, _ in candidates(text)}
+
+
+def test_a_term_of_office_is_no_place() -> None:
+    found = candidates("وانتهت ولاية الرئيس إيمانويل ماكرون.")
+    assert ("person", "إيمانويل ماكرون", "title") in found
+    assert not [c for c in found if c[0] == "place"]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وقال المرشد الإيراني، علي خامنئي، إن البلاد لن تتفاوض، وأشار إلى الاتفاق.", "علي خامنئي"),
+        ("وقال اللاعب ستيف كوري إن الفريق فاز.", "ستيف كوري"),
+    ],
+)
+def test_a_family_name_that_looks_like_an_adjective_ends_a_name(text: str, name: str) -> None:
+    assert name in {written for type_, written, _ in candidates(text) if type_ == "person"}
