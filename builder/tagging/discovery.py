@@ -826,8 +826,10 @@ class _Article:
                 continue  # «الوزارة» and «المجلس» alone are no names
             if definite and head in PLACE_HEADS_ADMIN:
                 continue  # «المنطقة العربية»، «المدينة الساحلية»: a description, not a name
-            if head in PLACE_HEADS and (self.bares[k + 1] in TITLES or self.bares[k + 1] in ROLE_HEADS):
-                continue  # «ولاية الرئيس الحالي» is a president's term
+            if head in PLACE_HEADS_ADMIN and (self.bares[k + 1] in TITLES or self.bares[k + 1] in ROLE_HEADS):
+                continue  # «ولاية الرئيس الحالي» is a president's term (but «مطار الملك خالد» an airport)
+            if head == "ريف" and (definite or not proper):
+                continue  # «ريف دمشق» is a governorate, «ريف المدينة» and «الريف» the countryside
             if head == "حي" and (not proper or self.lex.is_known(self.words[k + 1].bare)):
                 continue  # «حي» is also «alive», «حيّا»: a quarter needs a name right after it (حي الملز)
             if head in PLACE_HEADS and not all(

@@ -59,7 +59,7 @@ ORG_HEADS = ORG_HEADS_STRONG | ORG_HEADS_WEAK
 # landmark heads stay (مطار القاهرة الدولي).
 PLACE_HEADS_ADMIN = _n("مدينة محافظة ولاية منطقة إقليم مقاطعة قرية بلدة معتمدية قضاء ناحية مديرية بلدتي مدينتي قريتي")
 PLACE_HEADS_LANDMARK = _n(
-    "مطار ميناء ملعب جبل جبال نهر بحيرة صحراء جزيرة جزر شارع ساحة مخيم قصر مسجد حي وادي خليج قلعة"
+    "مطار ميناء ملعب جبل جبال نهر بحيرة صحراء جزيرة جزر شارع ساحة مخيم قصر مسجد حي وادي خليج قلعة ريف"
 )
 PLACE_HEADS = PLACE_HEADS_ADMIN | PLACE_HEADS_LANDMARK
 

@@ -550,3 +550,8 @@ def test_a_term_of_office_is_no_place() -> None:
 )
 def test_a_family_name_that_looks_like_an_adjective_ends_a_name(text: str, name: str) -> None:
     assert name in {written for type_, written, _ in candidates(text) if type_ == "person"}
+
+
+def test_a_countryside_named_after_its_city_is_a_place() -> None:
+    assert ("place", "ريف دمشق", "head") in candidates("وقصفت الطائرات ريف دمشق أمس.")
+    assert not candidates("وانتقل إلى ريف المدينة.")  # the town's countryside, no name
