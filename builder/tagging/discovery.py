@@ -415,7 +415,8 @@ def _bare(norm: str, lex: Lexicon) -> tuple[str, int]:
                 rest in lex.words
                 or lex.is_person_name(rest)
                 or rest.startswith("ال")
-                or (rest in lex.places and rest not in lex.words)  # «بجندوبة» is ب + «جندوبة»
+                # «بجندوبة» is ب + «جندوبة», but «بلير» (a word itself) no ب + the town «لير»
+                or (rest in lex.places and rest not in lex.words and norm not in lex.words)
             )
         ):
             return rest, len(clitic)
@@ -492,25 +493,37 @@ class _Article:
         verdict = w.verdict
         if first:
             return verdict[2] if w.cut else verdict[1]
-        return verdict[0] or self.family_nisba(k)
+        if self.text[w.end - 1] == "ى" and bare not in self.lex.given and self.lex.zipf(bare) >= 4.0:
+            return False  # «أولمرت التقى»: a verb's past (names with «ى» are given names: موسى، يحيى)
+        return verdict[0] or self.family_name(k)
 
-    def family_nisba(self, k: int) -> bool:
-        """Is word k an indefinite nisba (…ي) right after a word that may start a name: a family
-        name the word lists take for an adjective because its «ال» form is frequent (علي خامنئي،
-        ستيف كوري)?"""
+    def family_name(self, k: int) -> bool:
+        """Is word k, which the word lists take for an everyday word, a family name right after
+        a word that may start a name?
+        - an indefinite nisba (…ي), whose «ال» form is frequent: «علي خامنئي»، «ستيف كوري»;
+        - a family name of the name lists that is also an everyday word: «حسني مبارك»;
+        - a rare definite word after a common given name: «فؤاد السنيورة»."""
         w = self.words[k]
         bare = w.bare
+        if k == 0 or not self.words[k - 1].verdict[1] or len(bare) < 4 or w.cut:
+            return False
+        lex = self.lex
+        if lex.is_suffixed(bare) or lex.is_verb(bare) or self.verb_like(bare) or bare in _NOT_PLACES:
+            return False
+        if bare.startswith("ال"):
+            return (
+                lex.zipf(bare) < 3.8
+                # not an adjective, a participle or a plural (الرمضانية، المغلق، المهربين)
+                and not bare.endswith(("ي", "يه", "ين", "ون", "ات"))
+                and not bare.startswith("الم")
+                and lex.starts_a_name(self.words[k - 1].bare)
+            )
+        if bare in lex.family and lex.is_person_name(bare) and bare not in TITLES and bare not in ROLE_HEADS:
+            return lex.zipf(bare) < 5.0  # not «رئيس»، «صباح»: the lists hold them as names too
         return (
-            k > 0
-            and self.text[w.end - 1] == "ي"  # not «ى» (مقهى، معافى)
-            and len(bare) >= 4
-            and not bare.startswith("ال")
-            and self.lex.zipf(bare) < 4.5
-            and self.words[k - 1].verdict[1]
-            and not self.lex.is_suffixed(bare)
-            and not (bare[0] == "س" and self.lex.is_inflected(bare))  # «ستجري»: a verb's future
-            and not self.lex.is_verb(bare)
-            and not self.verb_like(bare)
+            self.text[w.end - 1] == "ي"  # not «ى» (مقهى، معافى)
+            and lex.zipf(bare) < 4.5
+            and not (bare[0] == "س" and lex.is_inflected(bare))  # «ستجري»: a verb's future
         )
 
     def preposition(self, w: _Word) -> bool:

@@ -117,7 +117,8 @@ class Lexicon:
         """A frequent non-noun that is a known word with a proclitic (وقال، بصفة، ولفت)."""
         if word[:1] == "س" and word[1:2] in "يتن" and len(word) > 4 and self.is_known(word[1:]):
             return True  # the future: «سيزور»
-        return word[:1] in "وفبلك" and len(word) > 3 and self.is_known(word[1:]) and not self.is_noun(word)
+        # The rest must be an everyday word: «بلير»، «لبنان» are no «ب/ل» + a place or a name.
+        return word[:1] in "وفبلك" and len(word) > 3 and word[1:] in self.words and not self.is_noun(word)
 
     def starts_a_name(self, word: str) -> bool:
         """A given name that can open a name by itself: everyday words that are also

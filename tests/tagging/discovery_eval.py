@@ -213,11 +213,13 @@ def evaluate_gold(
     return results
 
 
-def aner_articles(path: Path = ANERCORP) -> list[tuple[Article, dict[str, list[set[str]]]]]:
-    """The ANERcorp test split as pseudo-articles, each with its gold entities."""
+def aner_articles(path: Path = ANERCORP, part: str = "test") -> list[tuple[Article, dict[str, list[set[str]]]]]:
+    """The ANERcorp test split (or, ``part="tune"``, as many tokens of its training part right
+    before it: rules are tuned there, never on the test split) as pseudo-articles, each with its
+    gold entities."""
     lines = [line.rstrip("\n") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = [line.rsplit(None, 1) if len(line.split()) >= 2 else [line, "O"] for line in lines]
-    rows = rows[-ANER_TEST_TOKENS:]
+    rows = rows[-ANER_TEST_TOKENS:] if part == "test" else rows[-2 * ANER_TEST_TOKENS : -ANER_TEST_TOKENS]
     mapping = {"PERS": "person", "ORG": "organization", "LOC": "location"}
     out: list[tuple[Article, dict[str, list[set[str]]]]] = []
     chunk: list[tuple[str, str]] = []
@@ -251,8 +253,8 @@ def aner_articles(path: Path = ANERCORP) -> list[tuple[Article, dict[str, list[s
     return out
 
 
-def evaluate_aner(taxonomy: Taxonomy, *, verbose: bool = False) -> dict[str, Score]:
-    cases = aner_articles()
+def evaluate_aner(taxonomy: Taxonomy, *, verbose: bool = False, part: str = "test") -> dict[str, Score]:
+    cases = aner_articles(part=part)
     tagged, _ = tag_archive([a for a, _ in cases], taxonomy)
     scores = {t: Score() for t in ("person", "organization", "location")}
     for article, gold in cases:
@@ -271,15 +273,22 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("tune", "heldout", "fresh"), action="append")
     parser.add_argument("--aner", action="store_true", help="also score the ANERcorp test split")
+    parser.add_argument(
+        "--aner-tune", action="store_true", help="score the 25,008 ANERcorp training tokens before the test split"
+    )
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     taxonomy = load_taxonomy()
-    for split, scores in evaluate_gold(taxonomy, verbose=args.verbose, splits=args.split or ("tune",)).items():
+    splits = args.split or (() if args.aner_tune else ("tune",))
+    for split, scores in evaluate_gold(taxonomy, verbose=args.verbose, splits=splits).items():
         for type_, s in scores.items():
             print(f"gold {split:8} {type_:13} {s}")
     if args.aner:
         for type_, s in evaluate_aner(taxonomy, verbose=args.verbose).items():
             print(f"anercorp test  {type_:13} {s}")
+    if args.aner_tune:
+        for type_, s in evaluate_aner(taxonomy, verbose=args.verbose, part="tune").items():
+            print(f"anercorp tune  {type_:13} {s}")
 
 
 if __name__ == "__main__":

@@ -555,3 +555,20 @@ def test_a_family_name_that_looks_like_an_adjective_ends_a_name(text: str, name:
 def test_a_countryside_named_after_its_city_is_a_place() -> None:
     assert ("place", "ريف دمشق", "head") in candidates("وقصفت الطائرات ريف دمشق أمس.")
     assert not candidates("وانتقل إلى ريف المدينة.")  # the town's countryside, no name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("تحت رعاية الرئيس المصري حسني مبارك وعاهل الأردن.", "حسني مبارك"),  # a family name that is a word
+        ("وانتقد رئيس الوزراء اللبناني فؤاد السنيورة القرار.", "فؤاد السنيورة"),  # rare, with «ال»
+        ("واستقبل رئيس الوزراء البريطاني توني بلير الوفد.", "توني بلير"),  # no «ب» + a town «لير»
+        ("وقال إن رئيس الوزراء إيهود أولمرت التقى سرا مسؤولا.", "إيهود أولمرت"),  # «التقى» is a verb
+    ],
+)
+def test_names_the_word_lists_take_for_everyday_words(text: str, name: str) -> None:
+    assert name in {written for type_, written, _ in candidates(text) if type_ == "person"}
+
+
+def test_a_word_with_a_proclitic_is_no_place_when_it_is_a_word_itself() -> None:
+    assert not candidates("وقع الحادث بعد فترة وجيزة من النشر.")  # «وجيزة» is brief, not و + «جيزة»
