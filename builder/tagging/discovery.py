@@ -279,7 +279,10 @@ def _words(text: str, lex: Lexicon) -> list[_Word]:
         memo.clear()
     for word in set(written).difference(memo):
         norm = word_forms(word)[0]
-        memo[word] = (norm, *_analysed(norm, lex)) if norm else ("", "", 0, (False, False, False))
+        analysed = (norm, *_analysed(norm, lex)) if norm else ("", "", 0, (False, False, False))
+        if norm and word[-1] == "ه" and _pronoun_ending(analysed[1], lex):
+            analysed = (*analysed[:3], (False, False, False))  # «مكانه» as written: a pronoun, not «مكانة»
+        memo[word] = analysed
     if len(gaps) > _MAX_MEMO:
         gaps.clear()
     between = parts[2:-1:2]  # the gap before each word but the first
@@ -306,6 +309,12 @@ def _words(text: str, lex: Lexicon) -> list[_Word]:
         words.append(make(_Word, (start, end, k[0], j, k[1], k[2], k[3])))
         previous_end = end
     return words
+
+
+def _pronoun_ending(bare: str, lex: Lexicon) -> bool:
+    """Is ``bare``, written with «ه» (not «ة»), a known word with the pronoun «ـه» (مكانه، لسانه)?"""
+    stem = bare[:-1]  # «ديديه»، «بارنيه»: French names, whose stems are rare words at most
+    return len(bare) >= 4 and not lex.is_person_name(bare) and (lex.is_noun(stem) or lex.zipf(stem) >= 3.5)
 
 
 _WRITTEN: dict[str, tuple[str, str, int, tuple[bool, bool, bool]]] = {}  # word as written -> (norm, bare, cut, verdict)

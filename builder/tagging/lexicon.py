@@ -162,6 +162,13 @@ class Lexicon:
         # «ه» only after a very frequent word that is no noun taking «ة» (خلاله، عليه، لديه).
         if word.endswith("ه") and len(word) >= 4 and self.zipf(word[:-1]) >= max(4.5, self.zipf(word) + 1.0):
             return True
+        # The dual of a feminine noun: «عبوتين»، «منطقتان» (عبوة، منطقة).
+        if word.endswith(("تين", "تان")) and len(word) >= 6 and self.is_noun(word[:-3] + "ه"):
+            return True
+        # The dual or plural of a noun more frequent than it: «اتصالين»، «هاتفيين» (not «لبنان»).
+        if word.endswith(("ين", "ان")) and len(word) >= 5 and self.is_noun(word[:-2]):
+            stem_zipf = self.zipf(word[:-2])  # «داميان» is no dual of the rarer «دامي»
+            return self.zipf(word) < stem_zipf and (stem_zipf >= 4.5 or word.endswith(("يين", "يان")))
         # The accusative of a noun or adjective: «عرضا»، «جماهيريا»، «مسؤولا».
         return word.endswith("ا") and len(word) >= 4 and self.is_noun(word[:-1])
 

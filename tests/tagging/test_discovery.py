@@ -572,3 +572,15 @@ def test_names_the_word_lists_take_for_everyday_words(text: str, name: str) -> N
 
 def test_a_word_with_a_proclitic_is_no_place_when_it_is_a_word_itself() -> None:
     assert not candidates("وقع الحادث بعد فترة وجيزة من النشر.")  # «وجيزة» is brief, not و + «جيزة»
+
+
+def test_a_word_with_a_pronoun_or_a_dual_ending_is_no_name() -> None:
+    found = candidates("وغادر مايك بومبيو منصبه بعد أن انفجرت عبوتين ناسفتين قرب الموكب.")
+    people = {written for type_, written, _ in found if type_ == "person"}
+    assert "مايك بومبيو" in people  # «منصبه» is his post, written with «ه»
+    assert not any("ناسفتين" in name for name in people)
+
+
+def test_a_french_name_ending_in_ha_is_still_a_name() -> None:
+    found = candidates("وقال كبير المفاوضين ميشيل بارنيه إن المحادثات مستمرة.")
+    assert "ميشيل بارنيه" in {written for type_, written, _ in found if type_ == "person"}
