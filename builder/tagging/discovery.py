@@ -53,7 +53,9 @@ from builder.tagging.tokens import is_name_gap, word_forms, words_and_gaps
 from builder.taxonomy import Taxonomy
 
 VERB_ZIPF = 3.8
-STRONG = frozenset({"title", "role", "particle", "given", "foreign", "head", "gazetteer", "acronym", "dateline"})
+STRONG = frozenset(
+    {"title", "role", "particle", "given", "foreign", "head", "gazetteer", "acronym", "dateline", "city_club"}
+)
 MAX_NAME_WORDS = 6
 SPORTS_CUES = frozenset(
     normalize(w)
@@ -1044,6 +1046,42 @@ class _Article:
             # «فريق الهلال الأول»: an adjective after it describes the team, and X is still the club
             text = _written(self.text, words, k + 1, k + 2)
             self.found.append(Candidate("organization", bare, text, "club"))
+        # «الوداد البيضاوي»، «المغرب الفاسي»، «الكوكب المراكشي»: a definite word and its city's nisba
+        for k in range(len(words) - 1):
+            first, city = words[k], words[k + 1]
+            if first.cut > 1 or city.cut or not self.joined(k + 1) or not self.is_definite(k):
+                continue
+            bare = first.bare
+            if (
+                self.claimed[k]
+                or self.claimed[k + 1]
+                or bare in NOT_CLUBS
+                or bare in SPORTS_CUES
+                or bare in NAME_ADJECTIVES
+                or bare in _NOT_PLACES
+                or bare.endswith(("ي", "يه", "ين", "ون", "ات"))
+                or self.lex.is_suffixed(bare)
+                or (self.lex.zipf(bare) >= 4.6 and bare not in self.exclude)  # «الجمهور السوسي»: the crowd
+                or not self.city_nisba(city.bare)
+            ):
+                continue
+            text = _written(self.text, words, k, k + 2)
+            self.found.append(Candidate("organization", normalize_words(text), text, "city_club"))
+            self.claim(k, k + 2)
+
+    def city_nisba(self, bare: str) -> bool:
+        """Is ``bare`` the definite nisba of a city (not a country): «الفاسي»، «الوجدية»؟"""
+        if not bare.startswith("ال") or bare in self.exclude or self.lex.zipf(bare) >= 3.5:
+            return False  # «الرياضي» is no nisba of a town «رياض»
+        stem = bare[2:]
+        for ending in ("يه", "ي"):
+            if stem.endswith(ending):
+                base = stem[: -len(ending)]
+                for city in (base, base + "ه"):  # فاس → الفاسي; وجدة → الوجدية
+                    place = self.lex.places.get(city)
+                    if place is not None and place[1] >= 100_000 and city not in self.exclude:
+                        return True
+        return False
 
     def located(self, ambiguous: frozenset[str]) -> tuple[str, ...]:
         """The ambiguous place names of ``ambiguous`` that this text uses as places: right

@@ -584,3 +584,13 @@ def test_a_word_with_a_pronoun_or_a_dual_ending_is_no_name() -> None:
 def test_a_french_name_ending_in_ha_is_still_a_name() -> None:
     found = candidates("وقال كبير المفاوضين ميشيل بارنيه إن المحادثات مستمرة.")
     assert "ميشيل بارنيه" in {written for type_, written, _ in found if type_ == "person"}
+
+
+def test_a_club_named_with_its_citys_adjective_in_a_sports_story() -> None:
+    found = candidates("فاز الكوكب المراكشي على المغرب الفاسي في الدوري، وسجل اللاعب هدفا في المباراة بعد الهدف الأول.")
+    assert {("organization", "الكوكب المراكشي", "city_club"), ("organization", "المغرب الفاسي", "city_club")} <= found
+    assert not [
+        c
+        for c in candidates("وتابع الجمهور الرياضي المباراة والهدف الأول في الدوري بعد الهدف.")
+        if c[0] == "organization"
+    ]
