@@ -881,7 +881,26 @@ class _Article:
                 start = k + 1 if head in PLACE_HEADS_ADMIN else k
                 text = _written(self.text, self.words, start, end)
                 self.found.append(Candidate("place", normalize_words(text), text, "head"))
+            if head not in PLACE_HEADS_ADMIN:
+                self.places_inside(k + 1, end)
             self.claim(k, claimed)
+
+    def places_inside(self, start: int, end: int) -> None:
+        """A city named inside a body's or a landmark's name is mentioned too: «مطار سياتل»،
+        «جامعة القاهرة» (as a reader lists them). Only names that are no everyday word."""
+        lex = self.lex
+        for j in range(start, end):
+            bare = self.bares[j]
+            if (
+                bare in lex.places
+                and bare not in self.exclude
+                and bare not in _NOT_PLACES
+                and _place_rule(bare, lex)[1]
+            ):
+                if lex.is_noun(bare) or lex.places[bare][1] < 100_000:
+                    continue
+                text = _written(self.text, self.words, j, j + 1)
+                self.found.append(Candidate("place", bare, text, "gazetteer"))
 
     def is_letter(self, k: int, bare: str) -> bool:
         """May word k be a Latin letter's name? «أن»، «أو»، «أم» (hamza above) are words; the

@@ -594,3 +594,8 @@ def test_a_club_named_with_its_citys_adjective_in_a_sports_story() -> None:
         for c in candidates("وتابع الجمهور الرياضي المباراة والهدف الأول في الدوري بعد الهدف.")
         if c[0] == "organization"
     ]
+
+
+def test_a_city_inside_a_landmarks_name_is_mentioned_too() -> None:
+    found = candidates("وسرق موظف طائرة ركاب من مطار سياتل أمس.")
+    assert {("place", "مطار سياتل", "head"), ("place", "سياتل", "gazetteer")} <= found
