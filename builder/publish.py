@@ -475,15 +475,17 @@ def build_site(options: PublishOptions) -> PublishStats:
                 _link_tree(folders.site, folders.staging)
                 guard = _DirtyGuard(folders.staging, folders.replaced, lambda f: bool(f.inclusion.is_included()))
                 _register(config, guard, search)
-            _register_pause(config)
             processes = _processes(options, config, dirty)
             with readyhtml.activated(options.ready):
-                if options.shard is not None:
-                    shards.build_shard(config, options.shard)
-                elif processes > 1:
+                if processes > 1:
                     folders.staging.mkdir()
                     shards.build_in_processes(config, processes, handler.messages)
+                    pause_point("mkdocs-written")  # (here, once every shard has written its pages)
+                elif options.shard is not None:
+                    _register_pause(config)
+                    shards.build_shard(config, options.shard)
                 else:
+                    _register_pause(config)
                     build(config, dirty=dirty)
         except (MkDocsException, SystemExit) as exc:
             detail = "; ".join(handler.messages[-5:]) or str(exc)

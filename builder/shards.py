@@ -30,12 +30,15 @@ page order and the index's settings). ``finish`` checks the manifests, writes
 from __future__ import annotations
 
 import argparse
+import contextlib
+import ctypes
 import hashlib
 import heapq
 import json
 import multiprocessing
 import os
 import shutil
+import signal
 import sys
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
@@ -52,6 +55,7 @@ FORMAT = 1
 PAGE_COST = 4096
 _DETAIL_CHARS = 2000  # of a failed shard's messages, passed to the parent
 _STOP_SECONDS = 10  # for a shard to end after SIGTERM before it is killed
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
@@ -355,11 +359,19 @@ def _wait_for(running: list[tuple[Shard, Any, Connection]]) -> None:
             process.join()
             if process.exitcode == 0:
                 continue
-            detail = receive.recv() if receive.poll() else ""
+            detail = _message(receive)
             how = f"exit {process.exitcode}" if process.exitcode > 0 else f"signal {-process.exitcode}"
             raise BuilderError(
                 f"MkDocs failed in shard {shard} ({how}), the previous site is left as it was: {detail or 'no message'}"
             )
+
+
+def _message(receive: Connection) -> str:
+    """What a failed shard said, or "" (a shard killed outright said nothing)."""
+    try:
+        return str(receive.recv()) if receive.poll() else ""
+    except (EOFError, OSError):
+        return ""
 
 
 def _run_child(config: Any, shard: Shard, send: Connection, messages: list[str]) -> None:
@@ -368,6 +380,7 @@ def _run_child(config: Any, shard: Shard, send: Connection, messages: list[str])
     seen = len(messages)
     code = 1
     try:
+        _end_with_parent()
         build_shard(config, shard)
         code = 0
     except BaseException as error:  # every failure ends this process with a message
@@ -377,6 +390,20 @@ def _run_child(config: Any, shard: Shard, send: Connection, messages: list[str])
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
+
+
+def _end_with_parent() -> None:
+    """SIGTERM this process when the build that forked it dies (even by
+    SIGKILL), rather than let it write on into a staging folder nobody will
+    swap in (Linux; elsewhere the folder lock it inherited keeps the next build
+    out until it ends)."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # it died before the request took effect
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 # --- the folders of finished shards ------------------------------------------------------
