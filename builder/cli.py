@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from builder import __version__, bundle, linkcheck, readyhtml
+from builder import __version__, bundle, linkcheck, readyhtml, shards
 from builder.cache import default_folder as default_cache_folder
 from builder.cache import secret_notice
 from builder.errors import BuilderError, ConfigError, Terminated, environment_message
@@ -108,6 +108,13 @@ def _add_common(parser: argparse.ArgumentParser, *, writes_docs: bool, builds_si
             "--dirty", action="store_true", help="let MkDocs rebuild only changed pages (faster, for previews)"
         )
         parser.add_argument(
+            "--shard",
+            type=_shard,
+            default=None,
+            metavar="K/N",
+            help="build shard K of N alone into --site-dir (clean builds; then merge-shards)",
+        )
+        parser.add_argument(
             "--no-ready-html",
             action="store_true",
             help="let MkDocs render every page itself (slower; the site is the same)",
@@ -117,7 +124,8 @@ def _add_common(parser: argparse.ArgumentParser, *, writes_docs: bool, builds_si
         type=int,
         default=None,
         metavar="N",
-        help="processes for reading and the search index (default: one per core; 1: all in this one)",
+        help="processes for reading, the search index, the HTML and MkDocs' shards "
+        "(default: one per core; 1: all in this one)",
     )
     parser.add_argument(
         "--strict", action="store_true", help="treat warnings (unknown front-matter keys) as rejections"
@@ -125,6 +133,13 @@ def _add_common(parser: argparse.ArgumentParser, *, writes_docs: bool, builds_si
     volume = parser.add_mutually_exclusive_group()
     volume.add_argument("-q", "--quiet", action="store_true", help="print only errors")
     volume.add_argument("-v", "--verbose", action="store_true", help="print every warning and file")
+
+
+def _shard(text: str) -> shards.Shard:
+    try:
+        return shards.Shard.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -172,6 +187,7 @@ def make_parser() -> argparse.ArgumentParser:
     ingest_cli.add_parser(commands)
     bundle.add_parser(commands)
     linkcheck.add_parser(commands)
+    shards.add_parser(commands)
     return parser
 
 
@@ -274,8 +290,12 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
         ready = None
         if keys is not None:
             out.stage(f"rendering {len(keys.wanted)} pages to HTML…")
+            wanted = keys.wanted
+            if args.shard is not None:  # only this shard's pages
+                mine = shards.pages_of(args.config, args.docs_dir, args.shard)
+                wanted = [(path, key) for path, key in wanted if path in mine]
             ready, rendered = readyhtml.render_ready_pages(
-                args.config, args.docs_dir, keys.wanted, jobs=jobs, cache_dir=_cache_dir(args)
+                args.config, args.docs_dir, wanted, jobs=jobs, cache_dir=_cache_dir(args)
             )
             out.detail(f"ready HTML: {rendered.pages} pages, {rendered.rendered} rendered, the rest cached")
             del keys
@@ -291,6 +311,8 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
                     ready=ready,
                     check_links=True,
                     jobs=jobs,
+                    processes=jobs,
+                    shard=args.shard,
                 )
             )
         finally:
@@ -298,7 +320,10 @@ def _run(args: argparse.Namespace, out: _Output) -> int:
                 ready.close()
         for notice in feed_notices(site_url):
             out.info(notice)
-        out.info(f"site built in {args.site_dir}")
+        if args.shard is not None:
+            out.info(f"shard {args.shard} built in {args.site_dir} (merge the N folders with merge-shards)")
+        else:
+            out.info(f"site built in {args.site_dir}")
     out.info(summary)
     out.detail(f"report: {args.report}")
     return EXIT_REJECTED if rejected else EXIT_OK
@@ -335,6 +360,9 @@ def _locked_folder(args: argparse.Namespace) -> Path | None:
         return into if into.is_dir() or not into.exists() else None
     if args.command in ("build", "generate", "bundle"):
         return Path(args.config).resolve().parent  # the project
+    if args.command == "merge-shards":
+        site: Path = args.site_dir
+        return site.resolve().parent  # (the project, when the site is in it, as by default)
     return None
 
 
@@ -359,7 +387,7 @@ def _terminate_like_ctrl_c() -> Iterator[None]:
 
 def _dispatch(args: argparse.Namespace) -> int:
     # Commands with their own runner (and their own messages and exit codes).
-    runners = {"ingest": ingest_cli.run, "bundle": bundle.run, "linkcheck": linkcheck.run}
+    runners = {"ingest": ingest_cli.run, "bundle": bundle.run, "linkcheck": linkcheck.run, "merge-shards": shards.run}
     if args.command in runners:
         return runners[args.command](args)
     out = _Output(args.quiet, args.verbose)
@@ -374,7 +402,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "shard", None) is not None and args.dirty:
+        parser.error("--shard builds are clean: drop --dirty")
     folder = _locked_folder(args)
     try:
         lock = folder_lock(folder, args.command) if folder is not None else contextlib.nullcontext()

@@ -45,13 +45,13 @@ import os
 import shutil
 import sys
 import sysconfig
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from builder import linkcheck, readyhtml
+from builder import linkcheck, readyhtml, shards
 from builder.errors import BuilderError, ConfigError
 from builder.feeds import write_publication_files
 from builder.pausepoints import pause_point
@@ -81,6 +81,11 @@ class PublishOptions:
     # (MkDocs checks no link inside ready HTML).
     check_links: bool = False
     jobs: int = 1  # processes the link check may use
+    # MkDocs processes of a clean build, each building a shard into the staging
+    # folder (``builder.shards``); dirty builds run in one.
+    processes: int = 1
+    # Build this shard alone into the site folder, for ``merge-shards`` (no link check).
+    shard: shards.Shard | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ class PublishStats:
     reason: str  # why a requested dirty build ran clean ("" otherwise)
     rendered: int | None  # pages MkDocs re-rendered (dirty builds; None: all of them)
     removed: int  # output files of pages that no longer exist, removed (dirty builds)
+    processes: int = 1  # MkDocs processes that built the site
 
 
 class _MkDocsLogHandler(logging.Handler):
@@ -469,9 +475,18 @@ def build_site(options: PublishOptions) -> PublishStats:
                 _link_tree(folders.site, folders.staging)
                 guard = _DirtyGuard(folders.staging, folders.replaced, lambda f: bool(f.inclusion.is_included()))
                 _register(config, guard, search)
-            _register_pause(config)
+            processes = _processes(options, config, dirty)
             with readyhtml.activated(options.ready):
-                build(config, dirty=dirty)
+                if processes > 1:
+                    folders.staging.mkdir()
+                    shards.build_in_processes(config, processes, handler.messages)
+                    pause_point("mkdocs-written")  # (here, once every shard has written its pages)
+                elif options.shard is not None:
+                    _register_pause(config)
+                    shards.build_shard(config, options.shard)
+                else:
+                    _register_pause(config)
+                    build(config, dirty=dirty)
         except (MkDocsException, SystemExit) as exc:
             detail = "; ".join(handler.messages[-5:]) or str(exc)
             raise BuilderError(f"MkDocs failed, the previous site is left as it was: {detail}") from None
@@ -480,9 +495,12 @@ def build_site(options: PublishOptions) -> PublishStats:
             logger.propagate = previous_propagate
             build_logger.removeFilter(_not_dirty_warning)
 
-        write_publication_files(folders.staging, options.extra_files)
+        if processes > 1:
+            shards.finish(folders.staging)
+        if options.shard is None or options.shard.owner:
+            write_publication_files(folders.staging, options.extra_files)
         removed = guard.finish() if guard is not None else 0
-        if options.check_links:
+        if options.check_links and options.shard is None:  # (a shard is checked once merged)
             _check_links(folders.staging, config.site_url, options.jobs)
         pause_point("publish-staged")
         # Never a stale promise about the new site: a kill from here on is followed by a clean build.
@@ -493,10 +511,42 @@ def build_site(options: PublishOptions) -> PublishStats:
             with contextlib.suppress(OSError):
                 _remove_tree(leftover)
         raise
-    folders.fingerprint.write_text(fingerprint + "\n", encoding="utf-8")
+    if options.shard is None:  # (a shard's folder is no site a dirty build could start from)
+        folders.fingerprint.write_text(fingerprint + "\n", encoding="utf-8")
     if guard is not None:
         return PublishStats(True, reason, len(guard.rendered), removed)
-    return PublishStats(False, reason, None, 0)
+    return PublishStats(False, reason, None, 0, processes)
+
+
+def _processes(options: PublishOptions, config: Any, dirty: bool) -> int:
+    """How many MkDocs processes build the site: one for a dirty build, one
+    shard alone, or a configuration that cannot be split."""
+    if dirty or options.shard is not None or options.processes <= 1 or shards.unshardable(config) is not None:
+        return 1
+    return options.processes
+
+
+def publish_shards(
+    shard_dirs: Sequence[Path], site_dir: Path, *, jobs: int = 1, check_links: bool = True
+) -> shards.Finished:
+    """Merge the folders of ``build --shard K/N`` into a staging folder, check
+    its links, and swap it in as ``build_site`` does (the previous site stays
+    on any failure). The next ``--dirty`` build runs clean."""
+    folders = _Folders.of(site_dir)
+    recover(folders)
+    try:
+        folders.staging.mkdir()
+        shards.gather(shard_dirs, folders.staging)
+        finished = shards.finish(folders.staging)
+        if check_links:
+            _check_links(folders.staging, finished.site_url, jobs)
+        folders.fingerprint.unlink(missing_ok=True)
+        _swap_in(folders)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            _remove_tree(folders.staging)
+        raise
+    return finished
 
 
 BROKEN_SHOWN = 20  # broken links named in the error; the rest are counted
